@@ -1,0 +1,593 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include "ipcsocket.h"
+#include "ipcsocket_p.h"
+#include "ipcsocketpath_p.h"
+#include "ipcsocketplatform_p.h"
+#include "ipcsockettext_p.h"
+
+#include <QtCore/qcoreapplication.h>
+#include <QtCore/qthread.h>
+#include <QtNetwork/qlocalsocket.h>
+
+#include <cstring>
+#include <optional>
+
+namespace {
+
+std::optional<QStringConverter::Encoding> encodingNamed(const QString &name)
+{
+    return QStringConverter::encodingForName(name.toLatin1().constData());
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------
+// IPCSocketPrivate
+
+IPCSocketPrivate::State IPCSocketPrivate::state() const
+{
+    Q_Q(const IPCSocket);
+    return {q->isConnected(), q->isListening(), q->handle()};
+}
+
+void IPCSocketPrivate::notifyChanges(const State &before)
+{
+    Q_Q(IPCSocket);
+    const State after = state();
+    if (after.handle != before.handle)
+        emit q->handleChanged();
+    if (after.connected != before.connected)
+        emit q->isConnectedChanged(after.connected);
+    if (after.listening != before.listening)
+        emit q->isListeningChanged(after.listening);
+}
+
+void IPCSocketPrivate::fail(const IPCSocketFailure &failure)
+{
+    Q_Q(IPCSocket);
+    q->setErrorString(failure.message);
+    const bool changed = lastErrorCode != failure.code;
+    lastErrorCode = failure.code;
+    if (changed)
+        emit q->lastErrorCodeChanged(lastErrorCode);
+    emit q->error(failure.code, failure.message);
+}
+
+bool IPCSocketPrivate::checkCanStart(const char *action)
+{
+    Q_Q(IPCSocket);
+    QString cause;
+    if (q->isConnected())
+        cause = QStringLiteral("the socket is already connected; close() it first");
+    else if (q->isListening())
+        cause = QStringLiteral("the socket is already listening; close() it first");
+    else if (const qint64 unread = q->bytesAvailable(); unread > 0)
+        cause = QStringLiteral("%1 unread bytes of the previous connection remain; read them or "
+                               "close() first")
+                        .arg(unread);
+    if (cause.isEmpty())
+        return true;
+    fail(IPCSocket::InvalidStateError, IPCSocketPath::describe(action, path) + QStringLiteral(": ") + cause);
+    return false;
+}
+
+void IPCSocketPrivate::attach(QLocalSocket *socket)
+{
+    Q_Q(IPCSocket);
+    transport = socket;
+    rescued.clear();
+    rescuedOffset = 0;
+    bytesConsumed = 0;
+    bytesAnnounced = 0;
+
+    QObject::connect(socket, &QLocalSocket::readyRead, q, [this] { onReadyRead(); });
+    QObject::connect(socket, &QLocalSocket::bytesWritten, q, [this](qint64 bytes) {
+        Q_Q(IPCSocket);
+        emit q->bytesWritten(bytes);
+        emit q->bytesLeftToSendChanged();
+    });
+    QObject::connect(socket, &QLocalSocket::disconnected, q,
+                     [this] { onConnectionLost(QStringLiteral("the peer closed it")); });
+    QObject::connect(socket, &QLocalSocket::errorOccurred, q,
+                     [this](QLocalSocket::LocalSocketError error) {
+                         // waitForReadyRead(0) in poll() reports its time-out as an error.
+                         if (error == QLocalSocket::SocketTimeoutError)
+                             return;
+                         if (error == QLocalSocket::PeerClosedError)
+                             onConnectionLost(QStringLiteral("the peer closed it"));
+                         else if (transport)
+                             onConnectionLost(transport->errorString());
+                     });
+
+    if (q->isOpen())
+        q->QIODevice::close();
+    q->QIODevice::open(QIODevice::ReadWrite | QIODevice::Unbuffered);
+}
+
+void IPCSocketPrivate::deliverConnected()
+{
+    Q_Q(IPCSocket);
+    if (!std::exchange(connectedPending, false))
+        return;
+    emit q->connected();
+}
+
+void IPCSocketPrivate::onReadyRead()
+{
+    Q_Q(IPCSocket);
+    QPointer<IPCSocket> guard(q);
+    deliverConnected();
+    if (!guard || !transport)
+        return;
+    bytesAnnounced = bytesConsumed + bufferedBytes();
+    emit q->readyRead();
+    if (!guard)
+        return;
+    emit q->dataAvailable();
+    if (!guard)
+        return;
+    emit q->bytesAvailableChanged();
+}
+
+void IPCSocketPrivate::onConnectionLost(const QString &cause)
+{
+    Q_Q(IPCSocket);
+    if (!transport)
+        return;
+    const State before = state();
+    QPointer<IPCSocket> guard(q);
+    QLocalSocket *const lost = transport;
+    // The one copy the data path makes: what the lost connection still held
+    // moves here, so that it stays readable after the socket is gone.
+    rescued = lost->readAll();
+    rescuedOffset = 0;
+    IPCSocketPlatform::drain(lost->socketDescriptor(), &rescued);
+    transport = nullptr;
+    release(lost, false);
+
+    deliverConnected();
+    if (!guard || transport)
+        return;
+    notifyChanges(before);
+    if (!guard || transport)
+        return;
+    if (bytesConsumed + bufferedBytes() > bytesAnnounced) {
+        bytesAnnounced = bytesConsumed + bufferedBytes();
+        emit q->readyRead();
+        if (!guard || transport || !q->isOpen())
+            return;
+        emit q->dataAvailable();
+        if (!guard || transport || !q->isOpen())
+            return;
+        emit q->bytesAvailableChanged();
+        if (!guard || transport || !q->isOpen())
+            return;
+    }
+    emit q->readChannelFinished();
+    if (!guard || transport || !q->isOpen())
+        return;
+    fail(IPCSocket::LostConnection,
+         QStringLiteral("The connection on '%1' was lost: %2").arg(path, cause));
+}
+
+void IPCSocketPrivate::detach()
+{
+    if (listener) {
+        listener->stop();
+        listener->deleteLater();
+        listener = nullptr;
+    }
+    if (QLocalSocket *socket = transport) {
+        transport = nullptr;
+        release(socket, true);
+    }
+    rescued.clear();
+    rescuedOffset = 0;
+    connectedPending = false;
+}
+
+void IPCSocketPrivate::release(QLocalSocket *socket, bool sendPending)
+{
+    Q_Q(IPCSocket);
+    QObject::disconnect(socket, nullptr, q, nullptr);
+    if (!sendPending || socket->state() != QLocalSocket::ConnectedState) {
+        socket->abort();
+        socket->deleteLater();
+        return;
+    }
+    // Bytes that write() accepted still go out, as disconnectFromServer()
+    // does; the socket outlives this object if it has to.
+    socket->flush();
+    if (socket->bytesToWrite() > 0) {
+        if (QCoreApplication *app = QCoreApplication::instance();
+            app && app->thread() == socket->thread())
+            socket->setParent(app);
+        lingering.append(socket);
+    }
+    QObject::connect(socket, &QLocalSocket::disconnected, socket, &QObject::deleteLater);
+    socket->disconnectFromServer();
+}
+
+qint64 IPCSocketPrivate::bufferedBytes() const
+{
+    return (rescued.size() - rescuedOffset) + (transport ? transport->bytesAvailable() : 0);
+}
+
+bool IPCSocketPrivate::streamEnded() const
+{
+    return !transport;
+}
+
+QString IPCSocketPrivate::readText(qint64 byteCount, QStringConverter::Encoding encoding,
+                                   bool consume)
+{
+    Q_Q(IPCSocket);
+    const qint64 available = q->bytesAvailable();
+    const QByteArray front =
+            q->peek(qMin(available, byteCount + IPCSocketText::MaximumCharacterBytes));
+    const qsizetype take = IPCSocketText::bytesToTake(
+            encoding, front, byteCount, streamEnded() && front.size() == available);
+    if (take == 0)
+        return {};
+    QStringDecoder decoder(encoding);
+    if (!consume)
+        return decoder(QByteArrayView(front).first(take));
+    return decoder(q->QIODevice::read(take));
+}
+
+// ---------------------------------------------------------------------------
+// IPCSocket
+
+IPCSocket::IPCSocket(QObject *parent) : QIODevice(parent), d(new IPCSocketPrivate(this)) { }
+
+IPCSocket::~IPCSocket()
+{
+    // Nothing is reported from a dying object, but bytes that write()
+    // accepted are still sent.
+    QSignalBlocker blocker(this);
+    d->detach();
+}
+
+QString IPCSocket::path() const
+{
+    return d->path;
+}
+
+void IPCSocket::setPath(const QString &path)
+{
+    if (d->path == path)
+        return;
+    d->path = path;
+    emit pathChanged(path);
+}
+
+IPCSocket::AccessMode IPCSocket::accessMode() const
+{
+    return d->accessMode;
+}
+
+void IPCSocket::setAccessMode(AccessMode mode)
+{
+    if (d->accessMode == mode)
+        return;
+    d->accessMode = mode;
+    emit accessModeChanged(mode);
+}
+
+qint64 IPCSocket::bytesAvailable() const
+{
+    return QIODevice::bytesAvailable() + d->bufferedBytes();
+}
+
+qint64 IPCSocket::bytesLeftToSend() const
+{
+    return d->transport ? d->transport->bytesToWrite() : 0;
+}
+
+qint64 IPCSocket::bytesToWrite() const
+{
+    return bytesLeftToSend();
+}
+
+qintptr IPCSocket::handle() const
+{
+    if (d->transport)
+        return d->transport->socketDescriptor();
+    if (d->listener && d->listener->isListening())
+        return d->listener->handle();
+    return -1;
+}
+
+bool IPCSocket::isConnected() const
+{
+    return d->transport && d->transport->state() == QLocalSocket::ConnectedState;
+}
+
+bool IPCSocket::isListening() const
+{
+    return d->listener && d->listener->isListening();
+}
+
+int IPCSocket::lastErrorCode() const
+{
+    return d->lastErrorCode;
+}
+
+bool IPCSocket::isSequential() const
+{
+    return true;
+}
+
+bool IPCSocket::canReadLine() const
+{
+    return QIODevice::canReadLine()
+            || std::memchr(d->rescued.constData() + d->rescuedOffset, '\n',
+                           size_t(d->rescued.size() - d->rescuedOffset))
+            || (d->transport && d->transport->canReadLine());
+}
+
+bool IPCSocket::open(OpenMode mode)
+{
+    Q_UNUSED(mode);
+    d->fail(InvalidStateError,
+            IPCSocketPath::describe("open", d->path)
+                    + QStringLiteral(": an IPCSocket opens by listen() or connect()"));
+    return false;
+}
+
+bool IPCSocket::waitForReadyRead(int msecs)
+{
+    const QPointer<QLocalSocket> transport = d->transport;
+    d->deliverConnected();
+    return transport && transport->waitForReadyRead(msecs);
+}
+
+bool IPCSocket::waitForBytesWritten(int msecs)
+{
+    const QPointer<QLocalSocket> transport = d->transport;
+    return transport && transport->waitForBytesWritten(msecs);
+}
+
+bool IPCSocket::endOfFile() const
+{
+    return bytesAvailable() == 0;
+}
+
+QByteArray IPCSocket::lookahead() const
+{
+    // peek() changes no data, only where QIODevice keeps it.
+    return const_cast<IPCSocket *>(this)->peek(bytesAvailable());
+}
+
+QString IPCSocket::lookahead(QStringConverter::Encoding encoding) const
+{
+    return const_cast<IPCSocketPrivate *>(d.get())->readText(bytesAvailable(), encoding, false);
+}
+
+QString IPCSocket::read(qint64 byteCount, QStringConverter::Encoding encoding)
+{
+    return d->readText(byteCount, encoding, true);
+}
+
+QString IPCSocket::readAll(QStringConverter::Encoding encoding)
+{
+    return d->readText(bytesAvailable(), encoding, true);
+}
+
+qint64 IPCSocket::write(const char *data, qint64 length)
+{
+    if (!isOpen()) {
+        d->fail(InvalidStateError,
+                IPCSocketPath::describe("write to", d->path) + QStringLiteral(": not connected"));
+        return -1;
+    }
+    return QIODevice::write(data, length);
+}
+
+qint64 IPCSocket::write(const char *data)
+{
+    return write(data, qint64(qstrlen(data)));
+}
+
+qint64 IPCSocket::write(const QByteArray &data)
+{
+    return write(data.constData(), data.size());
+}
+
+qint64 IPCSocket::write(const QString &text, QStringConverter::Encoding encoding)
+{
+    QStringEncoder encoder(encoding);
+    return write(QByteArray(encoder(text)));
+}
+
+QString IPCSocket::readText(qint64 byteCount, const QString &encoding)
+{
+    if (const auto known = encodingNamed(encoding))
+        return read(byteCount, *known);
+    d->fail(InvalidStateError,
+            IPCSocketPath::describe("read text from", d->path)
+                    + QStringLiteral(": unknown text encoding '%1'").arg(encoding));
+    return {};
+}
+
+QString IPCSocket::readAllText(const QString &encoding)
+{
+    return readText(bytesAvailable(), encoding);
+}
+
+QString IPCSocket::lookaheadText(const QString &encoding) const
+{
+    if (const auto known = encodingNamed(encoding))
+        return lookahead(*known);
+    d->fail(InvalidStateError,
+            IPCSocketPath::describe("look ahead in", d->path)
+                    + QStringLiteral(": unknown text encoding '%1'").arg(encoding));
+    return {};
+}
+
+qint64 IPCSocket::writeText(const QString &text, const QString &encoding)
+{
+    if (const auto known = encodingNamed(encoding))
+        return write(text, *known);
+    d->fail(InvalidStateError,
+            IPCSocketPath::describe("write text to", d->path)
+                    + QStringLiteral(": unknown text encoding '%1'").arg(encoding));
+    return -1;
+}
+
+bool IPCSocket::listen()
+{
+    constexpr const char *action = "listen on";
+    const IPCSocketPrivate::State before = d->state();
+    if (!d->checkCanStart(action))
+        return false;
+    if (const IPCSocketFailure failure = IPCSocketPath::check(d->path, action);
+        failure.isFailure()) {
+        d->fail(failure);
+        return false;
+    }
+    auto *listener = new IPCSocketListener(this);
+    IPCSocketFailure failure;
+    if (!listener->listen(d->path, d->accessMode, &failure)) {
+        delete listener;
+        d->fail(failure);
+        return false;
+    }
+    QObject::connect(listener, &IPCSocketListener::peerArrived, this,
+                     [this, listener](QLocalSocket *socket) {
+                         const IPCSocketPrivate::State before = d->state();
+                         listener->deleteLater();
+                         d->listener = nullptr;
+                         d->attach(socket);
+                         QPointer<IPCSocket> guard(this);
+                         d->notifyChanges(before);
+                         if (guard)
+                             emit connected();
+                     });
+    QObject::connect(listener, &IPCSocketListener::failed, this,
+                     [this, listener](const IPCSocketFailure &failure) {
+                         const IPCSocketPrivate::State before = d->state();
+                         listener->deleteLater();
+                         d->listener = nullptr;
+                         QPointer<IPCSocket> guard(this);
+                         d->notifyChanges(before);
+                         if (guard)
+                             d->fail(failure);
+                     });
+    d->listener = listener;
+    if (isOpen())
+        QIODevice::close();
+    d->notifyChanges(before);
+    return true;
+}
+
+bool IPCSocket::connect()
+{
+    constexpr const char *action = "connect to";
+    const IPCSocketPrivate::State before = d->state();
+    if (!d->checkCanStart(action))
+        return false;
+    IPCSocketFailure failure = IPCSocketPath::check(d->path, action);
+    QLocalSocket *socket = failure.isFailure()
+            ? nullptr
+            : IPCSocketPlatform::connectToPath(d->path, this, &failure);
+    if (!socket) {
+        d->fail(failure);
+        return false;
+    }
+    d->attach(socket);
+    // connected() comes from the event loop (or poll()), as on the listening
+    // side, so that it can be connected to after connect() returns.
+    d->connectedPending = true;
+    QMetaObject::invokeMethod(
+            this, [this] { d->deliverConnected(); }, Qt::QueuedConnection);
+    d->notifyChanges(before);
+    return true;
+}
+
+void IPCSocket::close()
+{
+    const IPCSocketPrivate::State before = d->state();
+    const bool hadData = bytesAvailable() > 0;
+    d->detach();
+    if (isOpen())
+        QIODevice::close();
+    QPointer<IPCSocket> guard(this);
+    d->notifyChanges(before);
+    if (guard && hadData)
+        emit bytesAvailableChanged();
+}
+
+bool IPCSocket::flush()
+{
+    const QPointer<QLocalSocket> transport = d->transport;
+    if (!transport)
+        return false;
+    const bool wrote = transport->flush();
+    emit bytesLeftToSendChanged();
+    return wrote;
+}
+
+void IPCSocket::poll()
+{
+    QPointer<IPCSocket> guard(this);
+    d->deliverConnected();
+    if (guard && d->listener)
+        d->listener->poll();
+    if (!guard)
+        return;
+    for (const QPointer<QLocalSocket> &socket : std::as_const(d->lingering)) {
+        if (socket)
+            socket->flush();
+    }
+    d->lingering.removeAll(nullptr);
+    if (const QPointer<QLocalSocket> transport = d->transport) {
+        if (transport->bytesToWrite() > 0)
+            transport->flush();
+        if (transport && transport == d->transport)
+            transport->waitForReadyRead(0);
+    }
+}
+
+qint64 IPCSocket::readData(char *data, qint64 maxSize)
+{
+    qint64 total = 0;
+    if (const qsizetype rescued = d->rescued.size() - d->rescuedOffset; rescued > 0) {
+        total = qMin<qint64>(maxSize, rescued);
+        std::memcpy(data, d->rescued.constData() + d->rescuedOffset, size_t(total));
+        d->rescuedOffset += qsizetype(total);
+        if (d->rescuedOffset == d->rescued.size()) {
+            d->rescued.clear();
+            d->rescuedOffset = 0;
+        }
+    }
+    if (total < maxSize && d->transport) {
+        const qint64 read = d->transport->read(data + total, maxSize - total);
+        if (read > 0)
+            total += read;
+    }
+    if (total == 0)
+        return d->transport ? 0 : -1; // -1: the stream has ended
+    d->bytesConsumed += total;
+    emit bytesAvailableChanged();
+    return total;
+}
+
+qint64 IPCSocket::writeData(const char *data, qint64 size)
+{
+    if (!isConnected()) {
+        d->fail(InvalidStateError,
+                IPCSocketPath::describe("write to", d->path)
+                        + QStringLiteral(": not connected (the connection was lost)"));
+        return -1;
+    }
+    const qint64 written = d->transport->write(data, size);
+    if (written < 0) {
+        d->fail(OpenDriverError,
+                IPCSocketPath::describe("write to", d->path) + QStringLiteral(": ")
+                        + d->transport->errorString());
+        return -1;
+    }
+    emit bytesLeftToSendChanged();
+    return written;
+}

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#ifndef IPCSOCKET_P_H
+#define IPCSOCKET_P_H
+
+//
+//  W A R N I N G
+//  -------------
+// This file is not part of the IPCSocket API. It may change without notice.
+//
+
+#include "ipcsocket.h"
+#include "ipcsocketfailure_p.h"
+
+#include <QtCore/qbytearray.h>
+#include <QtCore/qlist.h>
+#include <QtCore/qpointer.h>
+
+QT_BEGIN_NAMESPACE
+class QLocalSocket;
+QT_END_NAMESPACE
+class IPCSocketListener;
+
+class IPCSocketPrivate
+{
+    Q_DECLARE_PUBLIC(IPCSocket)
+public:
+    explicit IPCSocketPrivate(IPCSocket *q) : q_ptr(q) { }
+
+    // What the NOTIFY signals report, to emit only what changed.
+    struct State
+    {
+        bool connected;
+        bool listening;
+        qintptr handle;
+    };
+    State state() const;
+    void notifyChanges(const State &before);
+
+    bool checkCanStart(const char *action);
+    void fail(const IPCSocketFailure &failure);
+    void fail(int code, const QString &message) { fail(IPCSocketFailure{code, message}); }
+
+    void attach(QLocalSocket *transport);
+    void deliverConnected();
+    void onReadyRead();
+    void onConnectionLost(const QString &cause);
+    void detach();
+    void release(QLocalSocket *transport, bool sendPending);
+    qint64 bufferedBytes() const;
+    bool streamEnded() const;
+    // Decodes at most byteCount bytes without splitting a character.
+    QString readText(qint64 byteCount, QStringConverter::Encoding encoding, bool consume);
+
+    IPCSocket *const q_ptr;
+    QString path;
+    IPCSocket::AccessMode accessMode = IPCSocket::UserOnly;
+    int lastErrorCode = 0;
+
+    QPointer<IPCSocketListener> listener;
+    QPointer<QLocalSocket> transport;
+    // Closed connections that still send what write() accepted.
+    QList<QPointer<QLocalSocket>> lingering;
+    // Bytes of a lost connection that were not read yet: they stay readable.
+    QByteArray rescued;
+    qsizetype rescuedOffset = 0;
+    // The receive side has been announced up to this many bytes (counted
+    // from the start of the connection), so that 102 never overtakes data.
+    qint64 bytesConsumed = 0;
+    qint64 bytesAnnounced = 0;
+    bool connectedPending = false;
+};
+
+#endif // IPCSOCKET_P_H
