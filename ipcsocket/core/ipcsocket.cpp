@@ -30,16 +30,16 @@ IPCSocketPrivate::State IPCSocketPrivate::state() const
     return {q->isConnected(), q->isListening(), q->handle()};
 }
 
-void IPCSocketPrivate::notifyChanges(const State &before)
+void IPCSocketPrivate::notifyChanges()
 {
     Q_Q(IPCSocket);
-    const State after = state();
-    if (after.handle != before.handle)
+    const State before = std::exchange(notified, state());
+    if (notified.handle != before.handle)
         emit q->handleChanged();
-    if (after.connected != before.connected)
-        emit q->isConnectedChanged(after.connected);
-    if (after.listening != before.listening)
-        emit q->isListeningChanged(after.listening);
+    if (notified.connected != before.connected)
+        emit q->isConnectedChanged(notified.connected);
+    if (notified.listening != before.listening)
+        emit q->isListeningChanged(notified.listening);
 }
 
 void IPCSocketPrivate::fail(const IPCSocketFailure &failure)
@@ -67,7 +67,8 @@ bool IPCSocketPrivate::checkCanStart(const char *action)
                         .arg(unread);
     if (cause.isEmpty())
         return true;
-    fail(IPCSocket::InvalidStateError, IPCSocketPath::describe(action, path) + QStringLiteral(": ") + cause);
+    fail(IPCSocket::InvalidStateError,
+         IPCSocketPath::describe(action, path) + QStringLiteral(": ") + cause);
     return false;
 }
 
@@ -134,7 +135,6 @@ void IPCSocketPrivate::onConnectionLost(const QString &cause)
     Q_Q(IPCSocket);
     if (!transport)
         return;
-    const State before = state();
     QPointer<IPCSocket> guard(q);
     QLocalSocket *const lost = transport;
     // The one copy the data path makes: what the lost connection still held
@@ -148,7 +148,7 @@ void IPCSocketPrivate::onConnectionLost(const QString &cause)
     deliverConnected();
     if (!guard || transport)
         return;
-    notifyChanges(before);
+    notifyChanges();
     if (!guard || transport)
         return;
     if (bytesConsumed + bufferedBytes() > bytesAnnounced) {
@@ -223,13 +223,15 @@ QString IPCSocketPrivate::readText(qint64 byteCount, QStringConverter::Encoding 
 {
     Q_Q(IPCSocket);
     const qint64 available = q->bytesAvailable();
-    const QByteArray front =
-            q->peek(qMin(available, byteCount + IPCSocketText::MaximumCharacterBytes));
-    const qsizetype take = IPCSocketText::bytesToTake(
-            encoding, front, byteCount, streamEnded() && front.size() == available);
+    const QByteArray front
+            = q->peek(qMin(available, byteCount + IPCSocketText::MaximumCharacterBytes));
+    const qsizetype take = IPCSocketText::bytesToTake(encoding, front, byteCount,
+                                                      streamEnded() && front.size() == available);
     if (take == 0)
         return {};
-    QStringDecoder decoder(encoding);
+    // Stateless: every call decodes whole characters, and a partial one at
+    // the end of the stream must come out as a replacement character.
+    QStringDecoder decoder(encoding, QStringConverter::Flag::Stateless);
     if (!consume)
         return decoder(QByteArrayView(front).first(take));
     return decoder(q->QIODevice::read(take));
@@ -321,9 +323,9 @@ bool IPCSocket::isSequential() const
 bool IPCSocket::canReadLine() const
 {
     return QIODevice::canReadLine()
-            || std::memchr(d->rescued.constData() + d->rescuedOffset, '\n',
-                           size_t(d->rescued.size() - d->rescuedOffset))
-            || (d->transport && d->transport->canReadLine());
+           || std::memchr(d->rescued.constData() + d->rescuedOffset, '\n',
+                          size_t(d->rescued.size() - d->rescuedOffset))
+           || (d->transport && d->transport->canReadLine());
 }
 
 bool IPCSocket::open(OpenMode mode)
@@ -438,7 +440,6 @@ qint64 IPCSocket::writeText(const QString &text, const QString &encoding)
 bool IPCSocket::listen()
 {
     constexpr const char *action = "listen on";
-    const IPCSocketPrivate::State before = d->state();
     if (!d->checkCanStart(action))
         return false;
     if (const IPCSocketFailure failure = IPCSocketPath::check(d->path, action);
@@ -455,42 +456,39 @@ bool IPCSocket::listen()
     }
     QObject::connect(listener, &IPCSocketListener::peerArrived, this,
                      [this, listener](QLocalSocket *socket) {
-                         const IPCSocketPrivate::State before = d->state();
                          listener->deleteLater();
                          d->listener = nullptr;
                          d->attach(socket);
                          QPointer<IPCSocket> guard(this);
-                         d->notifyChanges(before);
+                         d->notifyChanges();
                          if (guard)
                              emit connected();
                      });
     QObject::connect(listener, &IPCSocketListener::failed, this,
                      [this, listener](const IPCSocketFailure &failure) {
-                         const IPCSocketPrivate::State before = d->state();
                          listener->deleteLater();
                          d->listener = nullptr;
                          QPointer<IPCSocket> guard(this);
-                         d->notifyChanges(before);
+                         d->notifyChanges();
                          if (guard)
                              d->fail(failure);
                      });
     d->listener = listener;
     if (isOpen())
         QIODevice::close();
-    d->notifyChanges(before);
+    d->notifyChanges();
     return true;
 }
 
 bool IPCSocket::connect()
 {
     constexpr const char *action = "connect to";
-    const IPCSocketPrivate::State before = d->state();
     if (!d->checkCanStart(action))
         return false;
     IPCSocketFailure failure = IPCSocketPath::check(d->path, action);
     QLocalSocket *socket = failure.isFailure()
-            ? nullptr
-            : IPCSocketPlatform::connectToPath(d->path, this, &failure);
+                                   ? nullptr
+                                   : IPCSocketPlatform::connectToPath(d->path, this, &failure);
     if (!socket) {
         d->fail(failure);
         return false;
@@ -501,19 +499,18 @@ bool IPCSocket::connect()
     d->connectedPending = true;
     QMetaObject::invokeMethod(
             this, [this] { d->deliverConnected(); }, Qt::QueuedConnection);
-    d->notifyChanges(before);
+    d->notifyChanges();
     return true;
 }
 
 void IPCSocket::close()
 {
-    const IPCSocketPrivate::State before = d->state();
     const bool hadData = bytesAvailable() > 0;
     d->detach();
     if (isOpen())
         QIODevice::close();
     QPointer<IPCSocket> guard(this);
-    d->notifyChanges(before);
+    d->notifyChanges();
     if (guard && hadData)
         emit bytesAvailableChanged();
 }
@@ -583,9 +580,8 @@ qint64 IPCSocket::writeData(const char *data, qint64 size)
     }
     const qint64 written = d->transport->write(data, size);
     if (written < 0) {
-        d->fail(OpenDriverError,
-                IPCSocketPath::describe("write to", d->path) + QStringLiteral(": ")
-                        + d->transport->errorString());
+        d->fail(OpenDriverError, IPCSocketPath::describe("write to", d->path) + QStringLiteral(": ")
+                                         + d->transport->errorString());
         return -1;
     }
     emit bytesLeftToSendChanged();

@@ -92,10 +92,12 @@ public:
 
     // Text by encoding name ("UTF-8", "UTF-16LE", "ISO-8859-1", ...), for QML
     // and other callers that have no QStringConverter::Encoding.
-    Q_INVOKABLE QString readText(qint64 byteCount, const QString &encoding = QStringLiteral("UTF-8"));
+    Q_INVOKABLE QString readText(qint64 byteCount,
+                                 const QString &encoding = QStringLiteral("UTF-8"));
     Q_INVOKABLE QString readAllText(const QString &encoding = QStringLiteral("UTF-8"));
     Q_INVOKABLE QString lookaheadText(const QString &encoding = QStringLiteral("UTF-8")) const;
-    Q_INVOKABLE qint64 writeText(const QString &text, const QString &encoding = QStringLiteral("UTF-8"));
+    Q_INVOKABLE qint64 writeText(const QString &text,
+                                 const QString &encoding = QStringLiteral("UTF-8"));
 
 public Q_SLOTS:
     bool listen();

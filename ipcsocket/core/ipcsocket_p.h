@@ -29,12 +29,13 @@ public:
     // What the NOTIFY signals report, to emit only what changed.
     struct State
     {
-        bool connected;
-        bool listening;
-        qintptr handle;
+        bool connected = false;
+        bool listening = false;
+        qintptr handle = -1;
     };
     State state() const;
-    void notifyChanges(const State &before);
+    // Emits the NOTIFY signals of what changed since the last call.
+    void notifyChanges();
 
     bool checkCanStart(const char *action);
     void fail(const IPCSocketFailure &failure);
@@ -68,6 +69,7 @@ public:
     qint64 bytesConsumed = 0;
     qint64 bytesAnnounced = 0;
     bool connectedPending = false;
+    State notified;
 };
 
 #endif // IPCSOCKET_P_H

@@ -52,8 +52,7 @@ IPCSocketFailure check(const QString &path, const char *action)
     }
     if (!S_ISDIR(st.st_mode))
         return {IPCSocket::InvalidPathError,
-                describe(action, path)
-                        + QStringLiteral(": '%1' is not a folder").arg(folder)};
+                describe(action, path) + QStringLiteral(": '%1' is not a folder").arg(folder)};
 #else
     if (!QFileInfo(folder).isDir())
         return {IPCSocket::InvalidPathError,
@@ -69,10 +68,15 @@ IPCSocketFailure check(const QString &path, const char *action)
 QString pipeNameForPath(const QString &absolutePath)
 {
     // Windows file names are case-insensitive and take either separator;
-    // pipe names may hold anything but a backslash.
-    QString name = QDir::cleanPath(QDir::fromNativeSeparators(absolutePath)).toLower();
-    return QStringLiteral("ipcsocket") + (name.startsWith(u'/') ? QString() : QStringLiteral("/"))
-            + name;
+    // pipe names may hold anything but a backslash. Done by hand, not with
+    // QDir's native-separator helpers, so that it is the same function on
+    // every platform (and testable here).
+    QString name = absolutePath.toLower();
+    name.replace(u'\\', u'/');
+    const bool unc = name.startsWith(QStringLiteral("//"));
+    name = QDir::cleanPath(unc ? name.mid(1) : name);
+    return QStringLiteral("ipcsocket") + (unc ? QStringLiteral("/") : QString())
+           + (name.startsWith(u'/') ? QString() : QStringLiteral("/")) + name;
 }
 
 int permissions(IPCSocket::AccessMode mode)

@@ -77,10 +77,10 @@ bool IPCSocketListener::listen(const QString &path, IPCSocket::AccessMode mode,
     }
     if (!m_server->listen(pipeFor(path))) {
         const QAbstractSocket::SocketError error = m_server->serverError();
-        const int code = error == QAbstractSocket::AddressInUseError
-                ? IPCSocket::AddressInUseError
-                : error == QAbstractSocket::SocketAccessError ? IPCSocket::PermissionDeniedError
-                                                              : IPCSocket::OpenDriverError;
+        const int code = error == QAbstractSocket::AddressInUseError ? IPCSocket::AddressInUseError
+                         : error == QAbstractSocket::SocketAccessError
+                                 ? IPCSocket::PermissionDeniedError
+                                 : IPCSocket::OpenDriverError;
         *result = failure(code, "listen on", path, m_server->errorString());
         delete m_server;
         m_server = nullptr;

@@ -20,9 +20,8 @@ namespace IPCSocketText {
 // available holds what is buffered (or enough of its front); streamEnded
 // says no more bytes will come, so a trailing partial character is decoded
 // as it is (with replacement characters).
-qsizetype bytesToTake(QStringConverter::Encoding encoding,
-                     QByteArrayView available, qsizetype byteCount,
-                                       bool streamEnded);
+qsizetype bytesToTake(QStringConverter::Encoding encoding, QByteArrayView available,
+                      qsizetype byteCount, bool streamEnded);
 
 // The longest character an encoding has, in bytes: how much to look at past
 // byteCount to know whether a character is complete.

@@ -1,0 +1,1082 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include <ipcsocket.h>
+
+#include <QtCore/qcryptographichash.h>
+#include <QtCore/qdatastream.h>
+#include <QtCore/qdir.h>
+#include <QtCore/qelapsedtimer.h>
+#include <QtCore/qeventloop.h>
+#include <QtCore/qfileinfo.h>
+#include <QtCore/qprocess.h>
+#include <QtCore/qscopeguard.h>
+#include <QtCore/qtemporarydir.h>
+#include <QtCore/qthread.h>
+#include <QtCore/qtimer.h>
+#include <QtTest/qsignalspy.h>
+#include <QtTest/qtest.h>
+
+#include <csignal>
+#include <memory>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+namespace {
+
+constexpr int Timeout = 20000;
+// For the transfers of tens of megabytes, on a slow (sanitizer) build.
+constexpr int LongTimeout = 120000;
+
+QByteArray pattern(qint64 offset, qint64 size)
+{
+    QByteArray bytes(size, Qt::Uninitialized);
+    for (qint64 i = 0; i < size; ++i)
+        bytes[i] = char(((offset + i) * 2654435761u) >> 13);
+    return bytes;
+}
+
+QByteArray sha256(const QByteArray &bytes)
+{
+    return QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
+}
+
+// ipcsocket-peer in its own process; its stdout lines are its events.
+class Peer
+{
+public:
+    explicit Peer(const QStringList &arguments)
+    {
+        m_process.setProgram(QStringLiteral(IPCSOCKET_PEER));
+        m_process.setArguments(arguments);
+        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        m_process.start();
+    }
+    ~Peer()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(Timeout);
+        }
+    }
+
+    // The first line that starts with prefix, waiting for it in an event
+    // loop, so that this process's sockets run at full speed meanwhile.
+    QByteArray waitForLine(const QByteArray &prefix)
+    {
+        const auto find = [&]() -> QByteArray {
+            while (m_process.canReadLine())
+                m_lines.append(m_process.readLine().trimmed());
+            if (m_process.state() == QProcess::NotRunning) {
+                const QByteArray rest = m_process.readAll().trimmed();
+                if (!rest.isEmpty())
+                    m_lines.append(rest.split('\n'));
+            }
+            for (const QByteArray &line : std::as_const(m_lines)) {
+                if (line.startsWith(prefix))
+                    return line;
+            }
+            return {};
+        };
+        QByteArray line = find();
+        if (!line.isEmpty())
+            return line;
+        QEventLoop loop;
+        QTimer timeout;
+        timeout.setSingleShot(true);
+        const auto check = [&] {
+            line = find();
+            if (!line.isEmpty() || m_process.state() == QProcess::NotRunning)
+                loop.quit();
+        };
+        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &loop, check);
+        QObject::connect(&m_process, &QProcess::finished, &loop, check);
+        QObject::connect(&timeout, &QTimer::timeout, &loop, &QEventLoop::quit);
+        timeout.start(LongTimeout);
+        if (m_process.state() != QProcess::NotRunning)
+            loop.exec();
+        line = find();
+        if (line.isEmpty())
+            qWarning() << "peer said" << m_lines << "but not" << prefix;
+        return line;
+    }
+
+    QProcess m_process;
+    QList<QByteArray> m_lines;
+};
+
+// A socket file left behind by a listener that crashed: bound, never
+// unlinked, nobody listening.
+bool makeStaleSocketFile(const QString &path)
+{
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un address = {};
+    address.sun_family = AF_UNIX;
+    qstrncpy(address.sun_path, QFile::encodeName(path).constData(), sizeof(address.sun_path));
+    const bool bound = ::bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof(address)) == 0;
+    ::close(fd);
+    return bound && QFileInfo::exists(path);
+}
+
+} // namespace
+
+class tst_IPCSocket : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+
+    void defaults();
+    void roundTripBothWays();
+    void bothSidesGetConnected();
+    void propertiesNotify();
+    void handleFollowsState();
+
+    void peerClosesAfterWriting();
+    void closeGivesPeerLostConnection();
+    void closeSendsWhatWasAccepted();
+    void peerKilledMidStream();
+    void writeToDeadPeerIsNotSigpipe();
+
+    void staleFileDoesNotBlockListen();
+    void liveListenerIsNotStolen();
+    void probeIsNotAPeer();
+    void listenerRemovesItsFile();
+    void listenerKeepsNewerListenersFile();
+    void accessMode_data();
+    void accessMode();
+
+    void nothingListening_data();
+    void nothingListening();
+    void invalidState();
+    void invalidPath_data();
+    void invalidPath();
+    void permissionDenied();
+    void openIsRefused();
+
+    void lookaheadDoesNotConsume();
+    void endOfFile();
+    void readFewerBytesThanAsked();
+    void textNeverSplitsCharacters();
+    void textOverloads();
+    void unknownEncodingIsAnError();
+    void dataStream();
+
+    void pollWithoutEventLoop();
+    void pollWhileBytesLeftToSend();
+    void reuseAfterClose();
+    void relativePathIsRelativeToCurrentDirectory();
+    void largeTransferBetweenProcesses();
+    void plainUnixClient();
+
+private:
+    QString socketPath(const QString &name = QStringLiteral("s.sock")) const
+    {
+        return m_dir->filePath(name);
+    }
+    // Listens on a and connects b to it, both connected() delivered.
+    void connectPair(IPCSocket &a, IPCSocket &b);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+};
+
+void tst_IPCSocket::init()
+{
+    // Short, so that socket paths stay far below the 103-byte limit.
+    m_dir = std::make_unique<QTemporaryDir>(QStringLiteral("/tmp/ipcXXXXXX"));
+    QVERIFY(m_dir->isValid());
+}
+
+void tst_IPCSocket::connectPair(IPCSocket &a, IPCSocket &b)
+{
+    QSignalSpy aConnected(&a, &IPCSocket::connected);
+    QSignalSpy bConnected(&b, &IPCSocket::connected);
+    a.setPath(socketPath());
+    b.setPath(socketPath());
+    QVERIFY(a.listen());
+    QVERIFY(b.connect());
+    QTRY_COMPARE_WITH_TIMEOUT(aConnected.size(), 1, Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(bConnected.size(), 1, Timeout);
+}
+
+void tst_IPCSocket::defaults()
+{
+    IPCSocket socket;
+    QCOMPARE(socket.path(), QString());
+    QCOMPARE(socket.accessMode(), IPCSocket::UserOnly);
+    QCOMPARE(socket.bytesAvailable(), 0);
+    QCOMPARE(socket.bytesLeftToSend(), 0);
+    QCOMPARE(socket.handle(), qintptr(-1));
+    QVERIFY(!socket.isConnected());
+    QVERIFY(!socket.isListening());
+    QCOMPARE(socket.lastErrorCode(), 0);
+    QVERIFY(socket.isSequential());
+    QVERIFY(!socket.isOpen());
+    QVERIFY(socket.endOfFile());
+}
+
+void tst_IPCSocket::roundTripBothWays()
+{
+    IPCSocket a, b;
+    connectPair(a, b);
+    QSignalSpy aData(&a, &IPCSocket::dataAvailable);
+    QSignalSpy bData(&b, &IPCSocket::dataAvailable);
+    QSignalSpy bReadyRead(&b, &IPCSocket::readyRead);
+
+    QCOMPARE(a.write(QByteArray("ping")), 4);
+    QTRY_COMPARE_WITH_TIMEOUT(b.bytesAvailable(), 4, Timeout);
+    QVERIFY(bData.size() >= 1);
+    QVERIFY(bReadyRead.size() >= 1);
+    QCOMPARE(b.readAll(), QByteArray("ping"));
+
+    QCOMPARE(b.write(QByteArray("pong!")), 5);
+    QTRY_COMPARE_WITH_TIMEOUT(a.bytesAvailable(), 5, Timeout);
+    QVERIFY(aData.size() >= 1);
+    QCOMPARE(a.readAll(), QByteArray("pong!"));
+    QCOMPARE(a.lastErrorCode(), 0);
+    QCOMPARE(b.lastErrorCode(), 0);
+
+    // And across processes, through a peer that echoes.
+    IPCSocket c;
+    c.setPath(socketPath(QStringLiteral("echo.sock")));
+    QSignalSpy cConnected(&c, &IPCSocket::connected);
+    QVERIFY(c.listen());
+    Peer echo({QStringLiteral("connect"), c.path(), QStringLiteral("echo")});
+    QTRY_COMPARE_WITH_TIMEOUT(cConnected.size(), 1, Timeout);
+    const QByteArray message = pattern(0, 100000);
+    QCOMPARE(c.write(message), message.size());
+    QByteArray echoed;
+    QTRY_VERIFY_WITH_TIMEOUT((echoed += c.readAll()).size() == message.size(), Timeout);
+    QCOMPARE(echoed, message);
+}
+
+void tst_IPCSocket::bothSidesGetConnected()
+{
+    IPCSocket listener;
+    listener.setPath(socketPath());
+    QSignalSpy listenerConnected(&listener, &IPCSocket::connected);
+    QVERIFY(listener.listen());
+    QVERIFY(listener.isListening());
+    QVERIFY(!listener.isConnected());
+
+    // The listening side's peer is another process...
+    Peer peer({QStringLiteral("connect"), listener.path(), QStringLiteral("sink")});
+    QCOMPARE(peer.waitForLine("connected"), QByteArray("connected"));
+    QTRY_COMPARE_WITH_TIMEOUT(listenerConnected.size(), 1, Timeout);
+    QVERIFY(listener.isConnected());
+    QVERIFY(!listener.isListening());
+
+    // ...and so is the connecting side's.
+    IPCSocket connector;
+    connector.setPath(socketPath(QStringLiteral("other.sock")));
+    Peer other({QStringLiteral("listen"), connector.path(), QStringLiteral("sink")});
+    QCOMPARE(other.waitForLine("listening"), QByteArray("listening"));
+    QSignalSpy connectorConnected(&connector, &IPCSocket::connected);
+    QVERIFY(connector.connect());
+    QCOMPARE(connectorConnected.size(), 0); // delivered by the event loop, not inside connect()
+    QTRY_COMPARE_WITH_TIMEOUT(connectorConnected.size(), 1, Timeout);
+    QCOMPARE(other.waitForLine("connected"), QByteArray("connected"));
+}
+
+void tst_IPCSocket::propertiesNotify()
+{
+    IPCSocket a, b;
+    QSignalSpy pathChanged(&a, &IPCSocket::pathChanged);
+    QSignalSpy accessModeChanged(&a, &IPCSocket::accessModeChanged);
+    QSignalSpy listeningChanged(&a, &IPCSocket::isListeningChanged);
+    QSignalSpy connectedChanged(&a, &IPCSocket::isConnectedChanged);
+    QSignalSpy availableChanged(&a, &IPCSocket::bytesAvailableChanged);
+    QSignalSpy leftToSendChanged(&b, &IPCSocket::bytesLeftToSendChanged);
+    QSignalSpy errorChanged(&b, &IPCSocket::lastErrorCodeChanged);
+
+    a.setPath(socketPath());
+    a.setPath(socketPath());
+    QCOMPARE(pathChanged.size(), 1);
+    QCOMPARE(pathChanged.at(0).at(0).toString(), socketPath());
+    a.setAccessMode(IPCSocket::GroupAccess);
+    QCOMPARE(accessModeChanged.size(), 1);
+    a.setAccessMode(IPCSocket::UserOnly);
+
+    QVERIFY(a.listen());
+    QCOMPARE(listeningChanged.size(), 1);
+    b.setPath(a.path());
+    QVERIFY(b.connect());
+    QTRY_COMPARE_WITH_TIMEOUT(connectedChanged.size(), 1, Timeout);
+    QCOMPARE(connectedChanged.at(0).at(0).toBool(), true);
+    QCOMPARE(listeningChanged.size(), 2);
+    QCOMPARE(listeningChanged.at(1).at(0).toBool(), false);
+
+    b.write(QByteArray("x"));
+    QVERIFY(leftToSendChanged.size() >= 1);
+    QTRY_VERIFY_WITH_TIMEOUT(availableChanged.size() >= 1, Timeout);
+    availableChanged.clear();
+    a.readAll();
+    QVERIFY(availableChanged.size() >= 1);
+
+    b.write(QByteArray("y"));
+    b.close();
+    b.write(QByteArray("z"));
+    QCOMPARE(b.lastErrorCode(), int(IPCSocket::InvalidStateError));
+    QCOMPARE(errorChanged.size(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(connectedChanged.size(), 2, Timeout);
+    QCOMPARE(connectedChanged.at(1).at(0).toBool(), false);
+}
+
+void tst_IPCSocket::handleFollowsState()
+{
+    IPCSocket a, b;
+    QSignalSpy handleChanged(&a, &IPCSocket::handleChanged);
+    a.setPath(socketPath());
+    QVERIFY(a.listen());
+    const qintptr listening = a.handle();
+    QVERIFY(listening >= 0);
+    QCOMPARE(handleChanged.size(), 1);
+    b.setPath(a.path());
+    QVERIFY(b.connect());
+    QVERIFY(b.handle() >= 0);
+    QTRY_VERIFY_WITH_TIMEOUT(a.isConnected(), Timeout);
+    QVERIFY(a.handle() >= 0);
+    QCOMPARE(handleChanged.size(), 2);
+    // The descriptor is the real one: the system knows it as a socket.
+    struct stat st;
+    QCOMPARE(::fstat(int(a.handle()), &st), 0);
+    QVERIFY(S_ISSOCK(st.st_mode));
+    a.close();
+    QCOMPARE(a.handle(), qintptr(-1));
+    QCOMPARE(handleChanged.size(), 3);
+}
+
+void tst_IPCSocket::peerClosesAfterWriting()
+{
+    IPCSocket socket;
+    socket.setPath(socketPath());
+    QVERIFY(socket.listen());
+    const qint64 size = 3 * 1024 * 1024 + 17;
+
+    // The events in order: each dataAvailable() with what was there, then 102.
+    QList<QByteArray> events;
+    QByteArray received;
+    QObject::connect(&socket, &IPCSocket::dataAvailable, this, [&] {
+        events.append("data");
+        received += socket.read(socket.bytesAvailable() / 2 + 1); // leave some unread
+    });
+    QObject::connect(&socket, &IPCSocket::error, this, [&](int code, const QString &message) {
+        events.append("error " + QByteArray::number(code));
+        QVERIFY2(message.contains(socket.path()), qPrintable(message));
+    });
+
+    Peer peer({QStringLiteral("connect"), socket.path(), QStringLiteral("stream"),
+               QString::number(size)});
+    const QByteArray sent = peer.waitForLine("sent ");
+    QTRY_VERIFY_WITH_TIMEOUT(events.contains("error 102"), Timeout);
+    QCOMPARE(events.last(), QByteArray("error 102"));
+    QCOMPARE(events.count("error 102"), 1);
+    QVERIFY(!socket.isConnected());
+
+    // Every byte stayed readable after the error.
+    QVERIFY(socket.bytesAvailable() > 0);
+    QVERIFY(!socket.endOfFile());
+    received += socket.readAll();
+    QVERIFY(socket.endOfFile());
+    QCOMPARE(received.size(), size);
+    QCOMPARE(sent, "sent " + QByteArray::number(size) + ' ' + sha256(received));
+}
+
+void tst_IPCSocket::closeGivesPeerLostConnection()
+{
+    IPCSocket a, b;
+    connectPair(a, b);
+    QSignalSpy aErrors(&a, &IPCSocket::error);
+    QSignalSpy bErrors(&b, &IPCSocket::error);
+    QVERIFY(a.write(QByteArray("last words")) > 0);
+    a.close();
+    QTRY_COMPARE_WITH_TIMEOUT(bErrors.size(), 1, Timeout);
+    QCOMPARE(bErrors.at(0).at(0).toInt(), int(IPCSocket::LostConnection));
+    QVERIFY(bErrors.at(0).at(1).toString().contains(b.path()));
+    QCOMPARE(b.readAll(), QByteArray("last words"));
+    QCOMPARE(aErrors.size(), 0); // the side that closes gets no error
+    QVERIFY(!a.isOpen());
+    QVERIFY(!b.isConnected());
+
+    // The write that would find the peer gone is now refused: 106.
+    QCOMPARE(b.write(QByteArray("anyone?")), -1);
+    QCOMPARE(bErrors.size(), 2);
+    QCOMPARE(bErrors.at(1).at(0).toInt(), int(IPCSocket::InvalidStateError));
+}
+
+void tst_IPCSocket::closeSendsWhatWasAccepted()
+{
+    IPCSocket socket;
+    socket.setPath(socketPath());
+    QVERIFY(socket.listen());
+    Peer sink({QStringLiteral("connect"), socket.path(), QStringLiteral("sink")});
+    QTRY_VERIFY_WITH_TIMEOUT(socket.isConnected(), Timeout);
+
+    // Far more than the system buffers: most of it is still queued here.
+    const QByteArray block = pattern(0, 16 * 1024 * 1024);
+    QCOMPARE(socket.write(block), block.size());
+    QVERIFY(socket.bytesLeftToSend() > 0);
+    QSignalSpy errors(&socket, &IPCSocket::error);
+    socket.close();
+    QCOMPARE(socket.bytesLeftToSend(), 0);
+    QCOMPARE(sink.waitForLine("received"),
+             "received " + QByteArray::number(block.size()) + ' ' + sha256(block));
+    QCOMPARE(errors.size(), 0);
+}
+
+void tst_IPCSocket::peerKilledMidStream()
+{
+    IPCSocket socket;
+    socket.setPath(socketPath());
+    QVERIFY(socket.listen());
+    Peer flood({QStringLiteral("connect"), socket.path(), QStringLiteral("flood")});
+    qint64 received = 0;
+    QObject::connect(&socket, &IPCSocket::dataAvailable, this,
+                     [&] { received += socket.readAll().size(); });
+    QSignalSpy errors(&socket, &IPCSocket::error);
+    QTRY_VERIFY_WITH_TIMEOUT(received > 1024 * 1024, Timeout);
+    flood.m_process.kill();
+    QTRY_COMPARE_WITH_TIMEOUT(errors.size(), 1, Timeout);
+    QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::LostConnection));
+    received += socket.readAll().size();
+    QVERIFY(!socket.isConnected());
+    // Once only.
+    QTest::qWait(100);
+    QCOMPARE(errors.size(), 1);
+}
+
+void tst_IPCSocket::writeToDeadPeerIsNotSigpipe()
+{
+    // Qt Test would report a SIGPIPE as a crash of this test.
+    IPCSocket socket;
+    socket.setPath(socketPath());
+    QVERIFY(socket.listen());
+    Peer sink({QStringLiteral("connect"), socket.path(), QStringLiteral("sink")});
+    QTRY_VERIFY_WITH_TIMEOUT(socket.isConnected(), Timeout);
+    sink.m_process.kill();
+    QVERIFY(sink.m_process.waitForFinished(Timeout));
+
+    QSignalSpy errors(&socket, &IPCSocket::error);
+    const QByteArray block = pattern(0, 256 * 1024);
+    QElapsedTimer timer;
+    timer.start();
+    while (socket.isConnected() && timer.elapsed() < Timeout) {
+        socket.write(block);
+        socket.flush();
+        QCoreApplication::processEvents();
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(errors.size(), 1, Timeout);
+    QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::LostConnection));
+    QCOMPARE(socket.write(block), -1);
+    QCOMPARE(errors.at(1).at(0).toInt(), int(IPCSocket::InvalidStateError));
+}
+
+void tst_IPCSocket::staleFileDoesNotBlockListen()
+{
+    QVERIFY(makeStaleSocketFile(socketPath()));
+    IPCSocket socket;
+    socket.setPath(socketPath());
+    QSignalSpy errors(&socket, &IPCSocket::error);
+    QVERIFY(socket.listen());
+    QCOMPARE(errors.size(), 0);
+
+    IPCSocket client;
+    client.setPath(socketPath());
+    QVERIFY(client.connect());
+    QTRY_VERIFY_WITH_TIMEOUT(socket.isConnected(), Timeout);
+}
+
+void tst_IPCSocket::liveListenerIsNotStolen()
+{
+    // The live listener is another process.
+    Peer live({QStringLiteral("listen"), socketPath(), QStringLiteral("echo")});
+    QCOMPARE(live.waitForLine("listening"), QByteArray("listening"));
+
+    IPCSocket thief;
+    thief.setPath(socketPath());
+    QSignalSpy errors(&thief, &IPCSocket::error);
+    QVERIFY(!thief.listen());
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::AddressInUseError));
+    QVERIFY(errors.at(0).at(1).toString().contains(socketPath()));
+    QCOMPARE(thief.lastErrorCode(), int(IPCSocket::AddressInUseError));
+    QVERIFY(!thief.isListening());
+    QVERIFY(QFileInfo::exists(socketPath()));
+
+    // The live listener still works: its real peer gets through.
+    QTest::qWait(100); // let the probe's short visit pass
+    IPCSocket client;
+    client.setPath(socketPath());
+    QVERIFY(client.connect());
+    QCOMPARE(live.waitForLine("connected"), QByteArray("connected"));
+    client.write(QByteArray("still there?"));
+    QTRY_COMPARE_WITH_TIMEOUT(client.bytesAvailable(), 12, Timeout);
+    QCOMPARE(client.readAll(), QByteArray("still there?"));
+}
+
+void tst_IPCSocket::probeIsNotAPeer()
+{
+    IPCSocket listener;
+    listener.setPath(socketPath());
+    QSignalSpy connected(&listener, &IPCSocket::connected);
+    QVERIFY(listener.listen());
+
+    // A liveness probe: connect and close without a byte.
+    for (int i = 0; i < 3; ++i) {
+        const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+        sockaddr_un address = {};
+        address.sun_family = AF_UNIX;
+        qstrncpy(address.sun_path, QFile::encodeName(socketPath()).constData(),
+                 sizeof(address.sun_path));
+        QCOMPARE(::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof(address)), 0);
+        ::close(fd);
+    }
+    QTest::qWait(200);
+    QCOMPARE(connected.size(), 0);
+    QVERIFY(listener.isListening());
+
+    IPCSocket peer;
+    peer.setPath(socketPath());
+    QVERIFY(peer.connect());
+    QTRY_COMPARE_WITH_TIMEOUT(connected.size(), 1, Timeout);
+}
+
+void tst_IPCSocket::listenerRemovesItsFile()
+{
+    IPCSocket listener;
+    listener.setPath(socketPath());
+    QVERIFY(listener.listen());
+    QVERIFY(QFileInfo::exists(socketPath()));
+    listener.close();
+    QVERIFY(!QFileInfo::exists(socketPath()));
+    QVERIFY(!listener.isListening());
+
+    // Also once its one peer has arrived: later connections find nobody.
+    QVERIFY(listener.listen());
+    IPCSocket peer;
+    peer.setPath(socketPath());
+    QVERIFY(peer.connect());
+    QTRY_VERIFY_WITH_TIMEOUT(listener.isConnected(), Timeout);
+    QVERIFY(!QFileInfo::exists(socketPath()));
+    IPCSocket late;
+    late.setPath(socketPath());
+    QSignalSpy errors(&late, &IPCSocket::error);
+    QVERIFY(!late.connect());
+    QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::NameResolutionError));
+}
+
+void tst_IPCSocket::listenerKeepsNewerListenersFile()
+{
+    IPCSocket first;
+    first.setPath(socketPath());
+    QVERIFY(first.listen());
+    // Someone removes the file and a newer listener takes the path.
+    QVERIFY(QFile::remove(socketPath()));
+    IPCSocket second;
+    second.setPath(socketPath());
+    QVERIFY(second.listen());
+
+    first.close();
+    QVERIFY(QFileInfo::exists(socketPath()));
+    IPCSocket client;
+    client.setPath(socketPath());
+    QVERIFY(client.connect());
+    QTRY_VERIFY_WITH_TIMEOUT(second.isConnected(), Timeout);
+}
+
+void tst_IPCSocket::accessMode_data()
+{
+    QTest::addColumn<IPCSocket::AccessMode>("mode");
+    QTest::addColumn<int>("permissions");
+    QTest::newRow("UserOnly") << IPCSocket::UserOnly << 0600;
+    QTest::newRow("GroupAccess") << IPCSocket::GroupAccess << 0660;
+    QTest::newRow("WorldAccess") << IPCSocket::WorldAccess << 0666;
+}
+
+void tst_IPCSocket::accessMode()
+{
+    QFETCH(IPCSocket::AccessMode, mode);
+    QFETCH(int, permissions);
+    // A permissive umask must not widen UserOnly, a strict one not narrow
+    // WorldAccess.
+    for (const mode_t mask : {mode_t(0), mode_t(077)}) {
+        const mode_t old = ::umask(mask);
+        const auto restore = qScopeGuard([old] { ::umask(old); });
+        IPCSocket listener;
+        listener.setPath(socketPath());
+        listener.setAccessMode(mode);
+        QVERIFY(listener.listen());
+        struct stat st;
+        QCOMPARE(::lstat(QFile::encodeName(socketPath()).constData(), &st), 0);
+        QVERIFY(S_ISSOCK(st.st_mode));
+        QCOMPARE(int(st.st_mode & 0777), permissions);
+    }
+}
+
+void tst_IPCSocket::nothingListening_data()
+{
+    QTest::addColumn<bool>("stale");
+    QTest::newRow("no file") << false;
+    QTest::newRow("stale file") << true;
+}
+
+void tst_IPCSocket::nothingListening()
+{
+    QFETCH(bool, stale);
+    if (stale)
+        QVERIFY(makeStaleSocketFile(socketPath()));
+    IPCSocket socket;
+    socket.setPath(socketPath());
+    QSignalSpy errors(&socket, &IPCSocket::error);
+    QVERIFY(!socket.connect());
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::NameResolutionError));
+    QVERIFY(errors.at(0).at(1).toString().contains(socketPath()));
+    QCOMPARE(socket.errorString(), errors.at(0).at(1).toString());
+    QVERIFY(!socket.isConnected());
+    QVERIFY(!socket.isOpen());
+}
+
+void tst_IPCSocket::invalidState()
+{
+    IPCSocket a, b;
+    QSignalSpy aErrors(&a, &IPCSocket::error);
+    a.setPath(socketPath());
+
+    // Not connected: write() says so and returns -1, through every overload.
+    QCOMPARE(a.write(QByteArray("x")), -1);
+    QCOMPARE(a.write("x", 1), -1);
+    QCOMPARE(a.write("x"), -1);
+    QCOMPARE(a.write(QStringLiteral("x")), -1);
+    QCOMPARE(aErrors.size(), 4);
+    for (const QList<QVariant> &error : std::as_const(aErrors))
+        QCOMPARE(error.at(0).toInt(), int(IPCSocket::InvalidStateError));
+    QVERIFY(aErrors.at(0).at(1).toString().contains(socketPath()));
+
+    // Listening: no second listen() or connect().
+    QVERIFY(a.listen());
+    aErrors.clear();
+    QVERIFY(!a.listen());
+    QVERIFY(!a.connect());
+    QCOMPARE(aErrors.size(), 2);
+    QCOMPARE(aErrors.at(0).at(0).toInt(), int(IPCSocket::InvalidStateError));
+    QCOMPARE(aErrors.at(1).at(0).toInt(), int(IPCSocket::InvalidStateError));
+    QVERIFY(a.isListening()); // and it still listens
+
+    // Connected: neither.
+    b.setPath(socketPath());
+    QVERIFY(b.connect());
+    QTRY_VERIFY_WITH_TIMEOUT(a.isConnected(), Timeout);
+    QSignalSpy bErrors(&b, &IPCSocket::error);
+    QVERIFY(!b.connect());
+    QVERIFY(!b.listen());
+    QCOMPARE(bErrors.size(), 2);
+    QCOMPARE(bErrors.at(1).at(0).toInt(), int(IPCSocket::InvalidStateError));
+    QVERIFY(b.isConnected());
+
+    // Unread bytes of a lost connection are not dropped by a new start.
+    a.write(QByteArray("unread"));
+    a.close();
+    QTRY_VERIFY_WITH_TIMEOUT(!b.isConnected(), Timeout);
+    bErrors.clear();
+    QVERIFY(!b.listen());
+    QCOMPARE(bErrors.at(0).at(0).toInt(), int(IPCSocket::InvalidStateError));
+    QCOMPARE(b.readAll(), QByteArray("unread"));
+    QVERIFY(b.listen());
+}
+
+void tst_IPCSocket::invalidPath_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("cause");
+    QTest::newRow("empty") << QString() << QStringLiteral("empty");
+    QTest::newRow("104 bytes") << QStringLiteral("/tmp/") + QString(99, u'x')
+                               << QStringLiteral("104 bytes");
+    QTest::newRow("104 bytes of UTF-8")
+            << QStringLiteral("/tmp/") + QString(33, u'€') << QStringLiteral("104 bytes");
+    QTest::newRow("missing folder")
+            << QStringLiteral("/tmp/no-such-folder-ipc/s.sock") << QStringLiteral("does not exist");
+    QTest::newRow("folder is a file")
+            << QStringLiteral("@FILE@/s.sock") << QStringLiteral("not a folder");
+    QTest::newRow("path is a folder") << QStringLiteral("@DIR@") << QStringLiteral("folder");
+}
+
+void tst_IPCSocket::invalidPath()
+{
+    QFETCH(QString, path);
+    QFETCH(QString, cause);
+    const QString file = m_dir->filePath(QStringLiteral("plain"));
+    QFile plain(file);
+    QVERIFY(plain.open(QIODevice::WriteOnly));
+    plain.close();
+    path.replace(QStringLiteral("@FILE@"), file).replace(QStringLiteral("@DIR@"), m_dir->path());
+
+    for (const bool listen : {true, false}) {
+        IPCSocket socket;
+        socket.setPath(path);
+        QSignalSpy errors(&socket, &IPCSocket::error);
+        QVERIFY(!(listen ? socket.listen() : socket.connect()));
+        QCOMPARE(errors.size(), 1);
+        QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::InvalidPathError));
+        const QString message = errors.at(0).at(1).toString();
+        QVERIFY2(message.contains(cause), qPrintable(message));
+        QVERIFY2(path.isEmpty() || message.contains(path), qPrintable(message));
+        QVERIFY(!socket.isListening());
+    }
+
+    // The longest path that is allowed works.
+    IPCSocket longest;
+    QString name = m_dir->path() + u'/';
+    name += QString(103 - name.toUtf8().size(), u'x');
+    QCOMPARE(name.toUtf8().size(), 103);
+    longest.setPath(name);
+    QVERIFY(longest.listen());
+}
+
+void tst_IPCSocket::permissionDenied()
+{
+    // A folder only root may enter. Root passes every such check, so the
+    // peer process drops to nobody first when this test runs as root.
+    const QString locked = m_dir->filePath(QStringLiteral("locked"));
+    QVERIFY(QDir().mkdir(locked));
+    QVERIFY(QFile::setPermissions(m_dir->path(), QFile::ReadOwner | QFile::WriteOwner
+                                                         | QFile::ExeOwner | QFile::ExeOther
+                                                         | QFile::ReadOther));
+    QVERIFY(QFile::setPermissions(locked, QFileDevice::Permissions()));
+    const QString path = locked + QStringLiteral("/s.sock");
+
+    for (const QString &side : {QStringLiteral("listen"), QStringLiteral("connect")}) {
+        Peer peer({side, path, QStringLiteral("attempt"), QStringLiteral("--as-nobody")});
+        const QByteArray error = peer.waitForLine("error");
+        QVERIFY2(error.startsWith("error 109 "), error.constData());
+        QVERIFY2(error.contains(path.toUtf8()), error.constData());
+        QCOMPARE(peer.waitForLine("failed"), QByteArray("failed"));
+    }
+
+    // A socket file its owner alone may use (UserOnly): a stranger gets 109.
+    if (::geteuid() != 0)
+        QSKIP("Only root can play a stranger; CI runs this as root");
+    IPCSocket listener;
+    listener.setPath(m_dir->filePath(QStringLiteral("mine.sock")));
+    QVERIFY(listener.listen());
+    Peer stranger({QStringLiteral("connect"), listener.path(), QStringLiteral("attempt"),
+                   QStringLiteral("--as-nobody")});
+    const QByteArray error = stranger.waitForLine("error");
+    QVERIFY2(error.startsWith("error 109 "), error.constData());
+}
+
+void tst_IPCSocket::openIsRefused()
+{
+    IPCSocket socket;
+    socket.setPath(socketPath());
+    QSignalSpy errors(&socket, &IPCSocket::error);
+    QVERIFY(!socket.open(QIODevice::ReadWrite));
+    QVERIFY(!socket.isOpen());
+    QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::InvalidStateError));
+}
+
+void tst_IPCSocket::lookaheadDoesNotConsume()
+{
+    IPCSocket a, b;
+    connectPair(a, b);
+    a.write(QByteArray("hello world"));
+    QTRY_COMPARE_WITH_TIMEOUT(b.bytesAvailable(), 11, Timeout);
+    QCOMPARE(b.lookahead(), QByteArray("hello world"));
+    QCOMPARE(b.lookahead(), QByteArray("hello world"));
+    QCOMPARE(b.bytesAvailable(), 11);
+    QCOMPARE(b.read(6), QByteArray("hello "));
+    QCOMPARE(b.lookahead(), QByteArray("world"));
+    QCOMPARE(b.readAll(), QByteArray("world"));
+    QCOMPARE(b.lookahead(), QByteArray());
+
+    // Also past QIODevice's chunk size.
+    const QByteArray big = pattern(0, 300000);
+    a.write(big);
+    QTRY_COMPARE_WITH_TIMEOUT(b.bytesAvailable(), big.size(), Timeout);
+    QCOMPARE(b.lookahead(), big);
+    QCOMPARE(b.readAll(), big);
+}
+
+void tst_IPCSocket::endOfFile()
+{
+    IPCSocket a, b;
+    connectPair(a, b);
+    QVERIFY(b.endOfFile());
+    a.write(QByteArray("ab"));
+    QTRY_VERIFY_WITH_TIMEOUT(!b.endOfFile(), Timeout);
+    b.read(1);
+    QVERIFY(!b.endOfFile());
+    b.read(1);
+    QVERIFY(b.endOfFile());
+}
+
+void tst_IPCSocket::readFewerBytesThanAsked()
+{
+    IPCSocket a, b;
+    connectPair(a, b);
+    a.write(QByteArray("abc"));
+    QTRY_COMPARE_WITH_TIMEOUT(b.bytesAvailable(), 3, Timeout);
+    QCOMPARE(b.read(100), QByteArray("abc"));
+    QCOMPARE(b.read(100), QByteArray());
+    char buffer[8];
+    QCOMPARE(b.read(buffer, sizeof(buffer)), 0); // connected, nothing yet: not an error
+}
+
+void tst_IPCSocket::textNeverSplitsCharacters()
+{
+    IPCSocket a, b;
+    connectPair(a, b);
+    const QByteArray text = QStringLiteral("Grüße, 世界 🚀").toUtf8();
+    // "Grü" and the first byte of "ß"...
+    const qsizetype cut = text.indexOf("\xc3\x9f") + 1;
+    a.write(text.left(cut));
+    QTRY_COMPARE_WITH_TIMEOUT(b.bytesAvailable(), cut, Timeout);
+    QCOMPARE(b.lookahead(QStringConverter::Utf8), QStringLiteral("Grü"));
+    QCOMPARE(b.readAll(QStringConverter::Utf8), QStringLiteral("Grü"));
+    QCOMPARE(b.bytesAvailable(), 1); // the half character waits for its rest
+    QCOMPARE(b.readAll(QStringConverter::Utf8), QString());
+
+    a.write(text.mid(cut));
+    QTRY_COMPARE_WITH_TIMEOUT(b.bytesAvailable(), text.size() - cut + 1, Timeout);
+    // byteCount counts bytes and stops before a character it would cut...
+    QCOMPARE(b.read(3, QStringConverter::Utf8), QStringLiteral("ße"));
+    QCOMPARE(b.read(5, QStringConverter::Utf8), QStringLiteral(", 世"));
+    // ...but a character longer than byteCount is read whole: progress.
+    QCOMPARE(b.read(1, QStringConverter::Utf8), QStringLiteral("界"));
+    QCOMPARE(b.readAll(QStringConverter::Utf8), QStringLiteral(" 🚀"));
+
+    // At the end of the stream a partial character is decoded as it is.
+    a.write(QByteArray("\xe4\xb8"));
+    QTRY_COMPARE_WITH_TIMEOUT(b.bytesAvailable(), 2, Timeout);
+    QCOMPARE(b.readAll(QStringConverter::Utf8), QString());
+    a.close();
+    QTRY_VERIFY_WITH_TIMEOUT(!b.isConnected(), Timeout);
+    QCOMPARE(b.readAll(QStringConverter::Utf8), QString::fromUtf8("\xe4\xb8"));
+    QVERIFY(b.readAll(QStringConverter::Utf8).isEmpty());
+    QVERIFY(b.endOfFile());
+}
+
+void tst_IPCSocket::textOverloads()
+{
+    IPCSocket a, b;
+    connectPair(a, b);
+    const QString text = QStringLiteral("Grüße 🚀");
+    QCOMPARE(a.write(text), text.toUtf8().size());
+    QCOMPARE(a.write(text, QStringConverter::Utf16LE), text.size() * 2);
+    QCOMPARE(a.writeText(text, QStringLiteral("ISO-8859-1")), 8);
+    const qint64 total = text.toUtf8().size() + text.size() * 2 + 8;
+    QTRY_COMPARE_WITH_TIMEOUT(b.bytesAvailable(), total, Timeout);
+    QCOMPARE(b.readText(text.toUtf8().size()), text);
+    QCOMPARE(b.lookaheadText(QStringLiteral("UTF-16LE")).left(text.size()), text);
+    QCOMPARE(b.read(text.size() * 2, QStringConverter::Utf16LE), text);
+    QCOMPARE(b.readAllText(QStringLiteral("latin1")), QStringLiteral("Grüße ??"));
+}
+
+void tst_IPCSocket::unknownEncodingIsAnError()
+{
+    IPCSocket a, b;
+    connectPair(a, b);
+    a.write(QByteArray("abc"));
+    QTRY_COMPARE_WITH_TIMEOUT(b.bytesAvailable(), 3, Timeout);
+    QSignalSpy errors(&b, &IPCSocket::error);
+    QCOMPARE(b.readText(3, QStringLiteral("no-such-encoding")), QString());
+    QCOMPARE(b.lookaheadText(QStringLiteral("no-such-encoding")), QString());
+    QCOMPARE(b.writeText(QStringLiteral("x"), QStringLiteral("no-such-encoding")), -1);
+    QCOMPARE(errors.size(), 3);
+    QVERIFY(errors.at(0).at(1).toString().contains(QStringLiteral("no-such-encoding")));
+    QCOMPARE(b.bytesAvailable(), 3); // nothing lost
+}
+
+void tst_IPCSocket::dataStream()
+{
+    IPCSocket a, b;
+    connectPair(a, b);
+    {
+        QDataStream out(&a);
+        out << QStringLiteral("Grüße") << qint64(42) << QList<int>{1, 2, 3};
+    }
+    QDataStream in(&b);
+    QString text;
+    qint64 number = 0;
+    QList<int> list;
+    // Read as a real reader does: a transaction that waits for all of it.
+    bool complete = false;
+    const auto tryRead = [&] {
+        in.startTransaction();
+        in >> text >> number >> list;
+        return in.commitTransaction();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(complete || (complete = tryRead()), Timeout);
+    QCOMPARE(text, QStringLiteral("Grüße"));
+    QCOMPARE(number, 42);
+    QCOMPARE(list, (QList<int>{1, 2, 3}));
+}
+
+void tst_IPCSocket::pollWithoutEventLoop()
+{
+    // No QTRY_ here: those spin the event loop. Only poll() runs.
+    IPCSocket a, b;
+    QList<QByteArray> events;
+    QObject::connect(&a, &IPCSocket::connected, this, [&] { events.append("a connected"); });
+    QObject::connect(&b, &IPCSocket::connected, this, [&] { events.append("b connected"); });
+    QObject::connect(&b, &IPCSocket::dataAvailable, this,
+                     [&] { events.append("b data " + b.readAll()); });
+    QObject::connect(&b, &IPCSocket::error, this,
+                     [&](int code) { events.append("b error " + QByteArray::number(code)); });
+    a.setPath(socketPath());
+    b.setPath(socketPath());
+    QVERIFY(a.listen());
+    QVERIFY(b.connect());
+
+    const auto pollUntil = [&](const QByteArray &event) {
+        for (int i = 0; i < 5000 && !events.contains(event); ++i) {
+            a.poll();
+            b.poll();
+            QThread::usleep(1000);
+        }
+        return events.contains(event);
+    };
+    QVERIFY(pollUntil("a connected"));
+    QVERIFY(pollUntil("b connected"));
+    a.write(QByteArray("polled"));
+    QVERIFY(pollUntil("b data polled"));
+    a.close();
+    QVERIFY(pollUntil("b error 102"));
+
+    // And a whole program that lives on poll(): the peer in --poll mode.
+    IPCSocket c;
+    c.setPath(socketPath(QStringLiteral("poll.sock")));
+    QVERIFY(c.listen());
+    Peer echo({QStringLiteral("connect"), c.path(), QStringLiteral("echo"),
+               QStringLiteral("--poll")});
+    QTRY_VERIFY_WITH_TIMEOUT(c.isConnected(), Timeout);
+    c.write(QByteArray("echo me"));
+    QTRY_COMPARE_WITH_TIMEOUT(c.bytesAvailable(), 7, Timeout);
+    QCOMPARE(c.readAll(), QByteArray("echo me"));
+}
+
+void tst_IPCSocket::pollWhileBytesLeftToSend()
+{
+    IPCSocket socket;
+    socket.setPath(socketPath());
+    QVERIFY(socket.listen());
+    Peer sink({QStringLiteral("connect"), socket.path(), QStringLiteral("sink"),
+               QStringLiteral("--poll")});
+    for (int i = 0; i < 10000 && !socket.isConnected(); ++i) {
+        socket.poll();
+        QThread::usleep(1000);
+    }
+    QVERIFY(socket.isConnected());
+
+    const QByteArray block = pattern(0, 32 * 1024 * 1024);
+    QCOMPARE(socket.write(block), block.size());
+    QVERIFY(socket.bytesLeftToSend() > 0);
+    QElapsedTimer timer;
+    timer.start();
+    while (socket.bytesLeftToSend() > 0 && timer.elapsed() < 60000)
+        socket.poll();
+    QCOMPARE(socket.bytesLeftToSend(), 0);
+    socket.close();
+    QCOMPARE(sink.waitForLine("received"),
+             "received " + QByteArray::number(block.size()) + ' ' + sha256(block));
+}
+
+void tst_IPCSocket::reuseAfterClose()
+{
+    IPCSocket first, second;
+    IPCSocket *a = &first;
+    IPCSocket *b = &second;
+    for (int round = 0; round < 3; ++round) {
+        connectPair(*a, *b);
+        a->write(QByteArray::number(round));
+        QTRY_VERIFY_WITH_TIMEOUT(b->bytesAvailable() > 0, Timeout);
+        QCOMPARE(b->readAll(), QByteArray::number(round));
+        a->close();
+        b->close();
+        QVERIFY(!a->isOpen() && !b->isOpen());
+        QVERIFY(!QFileInfo::exists(socketPath()));
+        // The listener connects the next time round, and the other way.
+        std::swap(a, b);
+    }
+}
+
+void tst_IPCSocket::relativePathIsRelativeToCurrentDirectory()
+{
+    const QString old = QDir::currentPath();
+    QVERIFY(QDir::setCurrent(m_dir->path()));
+    const auto restore = qScopeGuard([old] { QDir::setCurrent(old); });
+    IPCSocket a, b;
+    a.setPath(QStringLiteral("relative.sock"));
+    b.setPath(QStringLiteral("./relative.sock"));
+    QVERIFY(a.listen());
+    QCOMPARE(a.path(), QStringLiteral("relative.sock"));
+    QVERIFY(QFileInfo::exists(m_dir->filePath(QStringLiteral("relative.sock"))));
+    QVERIFY(b.connect());
+    QTRY_VERIFY_WITH_TIMEOUT(a.isConnected(), Timeout);
+}
+
+void tst_IPCSocket::largeTransferBetweenProcesses()
+{
+    const qint64 size = 64 * 1024 * 1024;
+    // Peer to us...
+    IPCSocket socket;
+    socket.setPath(socketPath());
+    QVERIFY(socket.listen());
+    Peer stream({QStringLiteral("connect"), socket.path(), QStringLiteral("stream"),
+                 QString::number(size)});
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    qint64 received = 0;
+    QObject::connect(&socket, &IPCSocket::dataAvailable, this, [&] {
+        const QByteArray bytes = socket.readAll();
+        received += bytes.size();
+        hash.addData(bytes);
+    });
+    const QByteArray sent = stream.waitForLine("sent ");
+    QTRY_COMPARE_WITH_TIMEOUT(socket.lastErrorCode(), int(IPCSocket::LostConnection), LongTimeout);
+    received += socket.bytesAvailable();
+    hash.addData(socket.readAll());
+    QCOMPARE(received, size);
+    QCOMPARE(sent, "sent " + QByteArray::number(size) + ' ' + hash.result().toHex());
+
+    // ...and between two peer processes, neither of them this one.
+    const QString path = socketPath(QStringLiteral("pp.sock"));
+    Peer sink({QStringLiteral("listen"), path, QStringLiteral("sink")});
+    QCOMPARE(sink.waitForLine("listening"), QByteArray("listening"));
+    Peer source({QStringLiteral("connect"), path, QStringLiteral("stream"), QString::number(size)});
+    const QByteArray sentLine = source.waitForLine("sent ");
+    const QByteArray receivedLine = sink.waitForLine("received ");
+    QVERIFY(!sentLine.isEmpty());
+    QCOMPARE(receivedLine.mid(9), sentLine.mid(5));
+}
+
+void tst_IPCSocket::plainUnixClient()
+{
+    // A client that this project did not write: Python's socket module.
+    IPCSocket listener;
+    listener.setPath(socketPath());
+    QVERIFY(listener.listen());
+    QProcess python;
+    python.start(QStringLiteral("python3"),
+                 {QStringLiteral("-c"),
+                  QStringLiteral("import socket, sys\n"
+                                 "s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)\n"
+                                 "s.connect(sys.argv[1])\n"
+                                 "s.sendall(b'hello from python')\n"
+                                 "data = b''\n"
+                                 "while not data.endswith(b'!'):\n"
+                                 "    data += s.recv(100)\n"
+                                 "print(data.decode())\n"),
+                  listener.path()});
+    QVERIFY(python.waitForStarted(Timeout));
+    QTRY_VERIFY_WITH_TIMEOUT(listener.isConnected(), Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(listener.bytesAvailable(), 17, Timeout);
+    QCOMPARE(listener.readAll(), QByteArray("hello from python"));
+    listener.write(QByteArray("hello from Qt!"));
+    QTRY_COMPARE_WITH_TIMEOUT(python.state(), QProcess::NotRunning, Timeout);
+    QCOMPARE(python.readAllStandardOutput().trimmed(), QByteArray("hello from Qt!"));
+    QTRY_COMPARE_WITH_TIMEOUT(listener.lastErrorCode(), int(IPCSocket::LostConnection), Timeout);
+}
+
+QTEST_GUILESS_MAIN(tst_IPCSocket)
+#include "tst_ipcsocket.moc"
