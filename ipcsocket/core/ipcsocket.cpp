@@ -224,7 +224,7 @@ QString IPCSocketPrivate::readText(qint64 byteCount, QStringConverter::Encoding 
     Q_Q(IPCSocket);
     const qint64 available = q->bytesAvailable();
     const QByteArray front
-            = q->peek(qMin(available, byteCount + IPCSocketText::MaximumCharacterBytes));
+            = lookahead(qMin(available, byteCount + IPCSocketText::MaximumCharacterBytes));
     const qsizetype take = IPCSocketText::bytesToTake(encoding, front, byteCount,
                                                       streamEnded() && front.size() == available);
     if (take == 0)
@@ -235,6 +235,22 @@ QString IPCSocketPrivate::readText(qint64 byteCount, QStringConverter::Encoding 
     if (!consume)
         return decoder(QByteArrayView(front).first(take));
     return decoder(q->QIODevice::read(take));
+}
+
+QByteArray IPCSocketPrivate::lookahead(qint64 maxSize) const
+{
+    // Copied from where the bytes are, without moving them: a peek() would
+    // move them into QIODevice's own buffer, and the reads that follow
+    // would not pass readData() (nor report bytesAvailableChanged()).
+    Q_Q(const IPCSocket);
+    auto *device = const_cast<IPCSocket *>(q);
+    QByteArray bytes = device->QIODevice::peek(qMin(maxSize, device->QIODevice::bytesAvailable()));
+    const qsizetype fromRescued
+            = qMin<qsizetype>(rescued.size() - rescuedOffset, maxSize - bytes.size());
+    bytes.append(rescued.constData() + rescuedOffset, fromRescued);
+    if (transport && bytes.size() < maxSize)
+        bytes += transport->peek(maxSize - bytes.size());
+    return bytes;
 }
 
 // ---------------------------------------------------------------------------
@@ -357,8 +373,7 @@ bool IPCSocket::endOfFile() const
 
 QByteArray IPCSocket::lookahead() const
 {
-    // peek() changes no data, only where QIODevice keeps it.
-    return const_cast<IPCSocket *>(this)->peek(bytesAvailable());
+    return d->lookahead(bytesAvailable());
 }
 
 QString IPCSocket::lookahead(QStringConverter::Encoding encoding) const

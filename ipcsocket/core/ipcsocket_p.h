@@ -48,6 +48,8 @@ public:
     void detach();
     void release(QLocalSocket *transport, bool sendPending);
     qint64 bufferedBytes() const;
+    // The first maxSize readable bytes, left where they are.
+    QByteArray lookahead(qint64 maxSize) const;
     bool streamEnded() const;
     // Decodes at most byteCount bytes without splitting a character.
     QString readText(qint64 byteCount, QStringConverter::Encoding encoding, bool consume);
