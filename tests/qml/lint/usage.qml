@@ -1,0 +1,33 @@
+// The lint test checks that a file using the module passes: it uses every
+// kind of member (property, enum, method, signal handler with arguments).
+// Bindings to the qint64 properties are left out: Qt 6.4's qmllint does not
+// know the type (qlonglong) and warns, though they work at run time.
+import QtQml
+import IPCSocket
+
+QtObject {
+    id: root
+
+    property string log: ""
+    property bool busy: socket.isConnected || socket.isListening
+
+    property IPCSocket socket: IPCSocket {
+        path: "/tmp/lint.sock"
+        accessMode: IPCSocket.GroupAccess
+        onConnected: root.log += "connected\n"
+        onDataAvailable: root.log += readAllText("UTF-8")
+        onError: (errorNumber, message) => {
+            if (errorNumber === IPCSocket.LostConnection)
+                root.log += message
+        }
+    }
+
+    Component.onCompleted: {
+        if (!socket.listen())
+            console.log(socket.lastErrorCode)
+        socket.writeText("text", "UTF-16LE")
+        socket.flush()
+        socket.poll()
+        socket.close()
+    }
+}
