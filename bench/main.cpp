@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: BSD-3-Clause
+//
+// ipcsocket-bench: what IPCSocket costs against raw AF_UNIX and bare
+// QLocalSocket, measured side by side in one run, two processes a case.
+// Each case starts this program twice more, as --role server and client.
+
+#include "peer.h"
+
+#include <QtCore/qcommandlineparser.h>
+#include <QtCore/qcoreapplication.h>
+#include <QtCore/qfile.h>
+#include <QtCore/qjsonarray.h>
+#include <QtCore/qjsondocument.h>
+#include <QtCore/qprocess.h>
+#include <QtCore/qsysinfo.h>
+#include <QtCore/qtemporarydir.h>
+#include <QtCore/qthread.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+
+using namespace Bench;
+
+namespace {
+
+struct Options
+{
+    QList<Transport> transports;
+    QList<qint64> sizes;
+    qint64 iterations = 0;
+    qint64 streamBytes = 0;
+    int runs = 0;
+    QString pin;
+    bool json = false;
+    bool quick = false;
+};
+
+double median(QList<double> values)
+{
+    if (values.isEmpty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    const qsizetype n = values.size();
+    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+// A figure over the runs: the median, and the range.
+struct Figure
+{
+    QList<double> values;
+    double median() const { return ::median(values); }
+    double min() const
+    {
+        return values.isEmpty() ? 0 : *std::min_element(values.begin(), values.end());
+    }
+    double max() const
+    {
+        return values.isEmpty() ? 0 : *std::max_element(values.begin(), values.end());
+    }
+    QJsonObject json() const
+    {
+        return {{QStringLiteral("median"), median()},
+                {QStringLiteral("min"), min()},
+                {QStringLiteral("max"), max()}};
+    }
+};
+
+class Orchestrator
+{
+public:
+    explicit Orchestrator(const Options &options) : m_options(options) { }
+
+    // One measurement: a server and a client process. nullopt on failure.
+    std::optional<std::pair<QJsonObject, QJsonObject>>
+    measure(Transport transport, Phase phase, qint64 size, qint64 count, qint64 bytes)
+    {
+        const QString path = m_dir.filePath(QStringLiteral("bench.sock"));
+        QFile::remove(path);
+        const auto arguments = [&](bool server) {
+            int cpu = -1;
+            if (m_options.pin == QLatin1String("same"))
+                cpu = 0;
+            else if (m_options.pin == QLatin1String("split"))
+                cpu = server ? 1 : 0;
+            return QStringList{QStringLiteral("--role"),
+                               server ? QStringLiteral("server") : QStringLiteral("client"),
+                               QStringLiteral("--transport"),
+                               nameOf(transport),
+                               QStringLiteral("--phase"),
+                               phase == Phase::PingPong ? QStringLiteral("pingpong")
+                                                        : QStringLiteral("stream"),
+                               QStringLiteral("--path"),
+                               path,
+                               QStringLiteral("--size"),
+                               QString::number(size),
+                               QStringLiteral("--count"),
+                               QString::number(count),
+                               QStringLiteral("--bytes"),
+                               QString::number(bytes),
+                               QStringLiteral("--cpu"),
+                               QString::number(cpu)};
+        };
+        QProcess server, client;
+        server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        client.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        server.start(QCoreApplication::applicationFilePath(), arguments(true));
+        while (!server.canReadLine()) {
+            if (!server.waitForReadyRead(30000)) {
+                std::fprintf(stderr, "%s: the server did not start\n",
+                             qPrintable(nameOf(transport)));
+                server.kill();
+                server.waitForFinished();
+                return std::nullopt;
+            }
+        }
+        server.readLine(); // "ready"
+        client.start(QCoreApplication::applicationFilePath(), arguments(false));
+        const bool done = client.waitForFinished(600000) && server.waitForFinished(600000);
+        if (!done || client.exitCode() != 0 || server.exitCode() != 0) {
+            std::fprintf(stderr, "%s: a peer failed\n", qPrintable(nameOf(transport)));
+            client.kill();
+            server.kill();
+            client.waitForFinished();
+            server.waitForFinished();
+            return std::nullopt;
+        }
+        return std::make_pair(lastJson(client), lastJson(server));
+    }
+
+private:
+    static QJsonObject lastJson(QProcess &process)
+    {
+        const QList<QByteArray> lines = process.readAllStandardOutput().trimmed().split('\n');
+        return QJsonDocument::fromJson(lines.constLast()).object();
+    }
+
+    const Options &m_options;
+    QTemporaryDir m_dir{QStringLiteral("/tmp/benchXXXXXX")};
+};
+
+QString cpuModel()
+{
+    QFile file(QStringLiteral("/proc/cpuinfo"));
+    if (!file.open(QIODevice::ReadOnly))
+        return QSysInfo::currentCpuArchitecture();
+    for (const QByteArray &line : file.readAll().split('\n')) {
+        if (line.startsWith("model name"))
+            return QString::fromUtf8(line.mid(line.indexOf(':') + 1).trimmed());
+    }
+    return QSysInfo::currentCpuArchitecture();
+}
+
+QString formatNs(double ns)
+{
+    return ns >= 10000 ? QString::number(ns / 1000, 'f', 1) + QStringLiteral(" us")
+                       : QString::number(ns / 1000, 'f', 2) + QStringLiteral(" us");
+}
+
+QString ratio(double value, double base)
+{
+    return base > 0 ? QString::number(value / base, 'f', 2) + u'x' : QStringLiteral("-");
+}
+
+void print(const QString &line)
+{
+    std::puts(qPrintable(line));
+    std::fflush(stdout);
+}
+
+int orchestrate(const Options &options)
+{
+    Orchestrator orchestrator(options);
+    QJsonObject document{{QStringLiteral("machine"),
+                          QJsonObject{{QStringLiteral("cpu"), cpuModel()},
+                                      {QStringLiteral("cores"), QThread::idealThreadCount()},
+                                      {QStringLiteral("kernel"), QSysInfo::kernelVersion()},
+                                      {QStringLiteral("qt"), QLatin1String(qVersion())}}},
+                         {QStringLiteral("pin"), options.pin},
+                         {QStringLiteral("runs"), options.runs},
+                         {QStringLiteral("iterations"), options.iterations},
+                         {QStringLiteral("stream_bytes"), options.streamBytes}};
+    if (!options.json) {
+        print(QStringLiteral("ipcsocket-bench: %1, %2 cores, Qt %3, pin %4, %5 runs (median, "
+                             "min-max)")
+                      .arg(cpuModel())
+                      .arg(QThread::idealThreadCount())
+                      .arg(QLatin1String(qVersion()), options.pin)
+                      .arg(options.runs));
+    }
+
+    bool failed = false;
+    const int warmUps = options.quick ? 0 : 1;
+
+    // Round trips.
+    QJsonArray pingPong;
+    for (const qint64 size : options.sizes) {
+        QHash<Transport, double> p50s;
+        QList<QStringList> rows;
+        for (const Transport transport : options.transports) {
+            Figure p50, p99, max, oneWay;
+            QString dispatcher;
+            for (int run = 0; run < warmUps + options.runs; ++run) {
+                const auto result = orchestrator.measure(transport, Phase::PingPong, size,
+                                                         options.iterations, 0);
+                if (!result) {
+                    failed = true;
+                    break;
+                }
+                if (run < warmUps)
+                    continue;
+                const auto &[client, server] = *result;
+                p50.values.append(client.value(QLatin1String("rtt_p50_ns")).toDouble());
+                p99.values.append(client.value(QLatin1String("rtt_p99_ns")).toDouble());
+                max.values.append(client.value(QLatin1String("rtt_max_ns")).toDouble());
+                oneWay.values.append(server.value(QLatin1String("oneway_p50_ns")).toDouble());
+                dispatcher = client.value(QLatin1String("dispatcher")).toString();
+            }
+            p50s.insert(transport, p50.median());
+            pingPong.append(QJsonObject{{QStringLiteral("transport"), nameOf(transport)},
+                                        {QStringLiteral("size"), size},
+                                        {QStringLiteral("rtt_p50_ns"), p50.json()},
+                                        {QStringLiteral("rtt_p99_ns"), p99.json()},
+                                        {QStringLiteral("rtt_max_ns"), max.json()},
+                                        {QStringLiteral("oneway_p50_ns"), oneWay.json()},
+                                        {QStringLiteral("dispatcher"), dispatcher}});
+            rows.append(
+                    {nameOf(transport),
+                     QStringLiteral("%1 (%2-%3)")
+                             .arg(formatNs(p50.median()), formatNs(p50.min()), formatNs(p50.max())),
+                     formatNs(p99.median()), formatNs(max.median()), formatNs(oneWay.median())});
+        }
+        if (options.json)
+            continue;
+        print(QStringLiteral("\nRound trip, %1-byte messages (%2 a run)")
+                      .arg(size)
+                      .arg(options.iterations));
+        print(QStringLiteral("%1 %2 %3 %4 %5 %6 %7")
+                      .arg(QStringLiteral("case"), -18)
+                      .arg(QStringLiteral("p50 (min-max)"), -30)
+                      .arg(QStringLiteral("p99"), -10)
+                      .arg(QStringLiteral("max"), -10)
+                      .arg(QStringLiteral("one-way p50"), -12)
+                      .arg(QStringLiteral("/raw-poll"), -10)
+                      .arg(QStringLiteral("/qlocalsocket")));
+        for (int i = 0; i < rows.size(); ++i) {
+            const Transport transport = options.transports.at(i);
+            print(QStringLiteral("%1 %2 %3 %4 %5 %6 %7")
+                          .arg(rows[i][0], -18)
+                          .arg(rows[i][1], -30)
+                          .arg(rows[i][2], -10)
+                          .arg(rows[i][3], -10)
+                          .arg(rows[i][4], -12)
+                          .arg(ratio(p50s.value(transport), p50s.value(Transport::RawPoll)), -10)
+                          .arg(ratio(p50s.value(transport),
+                                     p50s.value(Transport::QLocalSocketLoop))));
+        }
+    }
+    document.insert(QStringLiteral("round_trip"), pingPong);
+
+    // Streaming.
+    QJsonArray stream;
+    QHash<Transport, double> throughputs;
+    QList<QStringList> rows;
+    for (const Transport transport : options.transports) {
+        Figure gbps;
+        qint64 clientRss = 0, serverRss = 0;
+        for (int run = 0; run < warmUps + options.runs; ++run) {
+            const auto result
+                    = orchestrator.measure(transport, Phase::Stream, 0, 0, options.streamBytes);
+            if (!result) {
+                failed = true;
+                break;
+            }
+            if (run < warmUps)
+                continue;
+            const auto &[client, server] = *result;
+            gbps.values.append(double(options.streamBytes)
+                               / client.value(QLatin1String("seconds")).toDouble() / 1e9);
+            clientRss = std::max(clientRss, client.value(QLatin1String("rss_kb")).toInteger());
+            serverRss = std::max(serverRss, server.value(QLatin1String("rss_kb")).toInteger());
+        }
+        throughputs.insert(transport, gbps.median());
+        stream.append(QJsonObject{{QStringLiteral("transport"), nameOf(transport)},
+                                  {QStringLiteral("gb_per_s"), gbps.json()},
+                                  {QStringLiteral("writer_peak_rss_kb"), clientRss},
+                                  {QStringLiteral("reader_peak_rss_kb"), serverRss}});
+        rows.append({nameOf(transport),
+                     QStringLiteral("%1 (%2-%3)")
+                             .arg(gbps.median(), 0, 'f', 2)
+                             .arg(gbps.min(), 0, 'f', 2)
+                             .arg(gbps.max(), 0, 'f', 2),
+                     QString::number(clientRss / 1024.0, 'f', 1),
+                     QString::number(serverRss / 1024.0, 'f', 1)});
+    }
+    document.insert(QStringLiteral("stream"), stream);
+
+    if (options.json) {
+        std::fputs(QJsonDocument(document).toJson().constData(), stdout);
+    } else {
+        print(QStringLiteral(
+                      "\nStreaming %1 MiB in 64 KiB writes (writer keeps at most 1 MiB queued)")
+                      .arg(options.streamBytes / (1024 * 1024)));
+        print(QStringLiteral("%1 %2 %3 %4 %5 %6")
+                      .arg(QStringLiteral("case"), -18)
+                      .arg(QStringLiteral("GB/s (min-max)"), -22)
+                      .arg(QStringLiteral("writer MiB"), -11)
+                      .arg(QStringLiteral("reader MiB"), -11)
+                      .arg(QStringLiteral("/raw-poll"), -10)
+                      .arg(QStringLiteral("/qlocalsocket")));
+        for (int i = 0; i < rows.size(); ++i) {
+            const Transport transport = options.transports.at(i);
+            print(QStringLiteral("%1 %2 %3 %4 %5 %6")
+                          .arg(rows[i][0], -18)
+                          .arg(rows[i][1], -22)
+                          .arg(rows[i][2], -11)
+                          .arg(rows[i][3], -11)
+                          .arg(ratio(throughputs.value(transport),
+                                     throughputs.value(Transport::RawPoll)),
+                               -10)
+                          .arg(ratio(throughputs.value(transport),
+                                     throughputs.value(Transport::QLocalSocketLoop))));
+        }
+        print(QStringLiteral("\n(peak resident memory is of the whole process; ratios: this "
+                             "case's figure over the baseline's)"));
+    }
+    return failed ? 1 : 0;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    // A peer process: the arguments are ours, not the user's.
+    if (argc > 2 && qstrcmp(argv[1], "--role") == 0) {
+        Job job;
+        job.server = qstrcmp(argv[2], "server") == 0;
+        for (int i = 3; i + 1 < argc; i += 2) {
+            const QByteArray key = argv[i];
+            const QString value = QString::fromLocal8Bit(argv[i + 1]);
+            if (key == "--transport")
+                transportNamed(value, &job.transport);
+            else if (key == "--phase")
+                job.phase = value == QLatin1String("stream") ? Phase::Stream : Phase::PingPong;
+            else if (key == "--path")
+                job.path = value;
+            else if (key == "--size")
+                job.size = value.toLongLong();
+            else if (key == "--count")
+                job.count = value.toLongLong();
+            else if (key == "--bytes")
+                job.bytes = value.toLongLong();
+            else if (key == "--cpu")
+                job.cpu = value.toInt();
+        }
+        if (job.transport == Transport::IPCSocketWidgets)
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        const QJsonObject result = run(job, argc, argv);
+        std::puts(QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
+        return 0;
+    }
+
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("ipcsocket-bench"));
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+            "Measures IPCSocket against raw AF_UNIX and bare QLocalSocket, two processes a case."));
+    parser.addHelpOption();
+    const QCommandLineOption quick(
+            QStringLiteral("quick"),
+            QStringLiteral("A short run that checks that everything works."));
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
+    const QCommandLineOption pin(QStringLiteral("pin"),
+                                 QStringLiteral("Both processes on one core, on two, or anywhere."),
+                                 QStringLiteral("same|split|none"), QStringLiteral("same"));
+    const QCommandLineOption sizes(QStringLiteral("sizes"),
+                                   QStringLiteral("Round-trip message sizes in bytes."),
+                                   QStringLiteral("list"), QStringLiteral("16,1024,65536"));
+    const QCommandLineOption iterations(QStringLiteral("iterations"),
+                                        QStringLiteral("Round trips a run."), QStringLiteral("n"),
+                                        QStringLiteral("10000"));
+    const QCommandLineOption runs(QStringLiteral("runs"),
+                                  QStringLiteral("Measured runs a case, after one warm-up."),
+                                  QStringLiteral("n"), QStringLiteral("5"));
+    const QCommandLineOption stream(QStringLiteral("stream-mib"),
+                                    QStringLiteral("MiB streamed a run."), QStringLiteral("n"),
+                                    QStringLiteral("1024"));
+    const QCommandLineOption cases(
+            QStringLiteral("cases"),
+            QStringLiteral("Which cases: %1.").arg(allTransportNames().join(QStringLiteral(", "))),
+            QStringLiteral("list"), allTransportNames().join(u','));
+    parser.addOptions({quick, json, pin, sizes, iterations, runs, stream, cases});
+    parser.process(app);
+
+    Options options;
+    options.quick = parser.isSet(quick);
+    options.json = parser.isSet(json);
+    options.pin = parser.value(pin);
+    if (!QStringList{QStringLiteral("same"), QStringLiteral("split"), QStringLiteral("none")}
+                 .contains(options.pin)) {
+        std::fprintf(stderr, "--pin takes same, split or none\n");
+        return 2;
+    }
+    for (const QString &name : parser.value(cases).split(u',')) {
+        Transport transport;
+        if (!transportNamed(name, &transport)) {
+            std::fprintf(stderr, "unknown case '%s'\n", qPrintable(name));
+            return 2;
+        }
+        options.transports.append(transport);
+    }
+    for (const QString &size : parser.value(sizes).split(u',')) {
+        const qint64 bytes = size.toLongLong();
+        if (bytes < 1) {
+            std::fprintf(stderr, "bad size '%s'\n", qPrintable(size));
+            return 2;
+        }
+        options.sizes.append(bytes);
+    }
+    options.iterations = parser.value(iterations).toLongLong();
+    options.runs = parser.value(runs).toInt();
+    options.streamBytes = parser.value(stream).toLongLong() * 1024 * 1024;
+    if (options.quick) {
+        if (!parser.isSet(iterations))
+            options.iterations = 200;
+        if (!parser.isSet(runs))
+            options.runs = 1;
+        if (!parser.isSet(stream))
+            options.streamBytes = 16 * 1024 * 1024;
+        if (!parser.isSet(sizes))
+            options.sizes = {16, 65536};
+    }
+    if (options.iterations < 1 || options.runs < 1 || options.streamBytes < 1) {
+        std::fprintf(stderr, "--iterations, --runs and --stream-mib must be positive\n");
+        return 2;
+    }
+    return orchestrate(options);
+}

@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include "peer.h"
+
+#include <ipcsocket.h>
+
+#include <QtCore/qabstracteventdispatcher.h>
+#include <QtCore/qcoreapplication.h>
+#include <QtCore/qeventloop.h>
+#include <QtCore/qfile.h>
+#include <QtNetwork/qlocalserver.h>
+#include <QtNetwork/qlocalsocket.h>
+#include <QtWidgets/qapplication.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <functional>
+#include <memory>
+#include <poll.h>
+#include <sched.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <vector>
+
+namespace Bench {
+
+namespace {
+
+constexpr qint64 ChunkBytes = 64 * 1024;
+// The careful writer's bound: write while less than this is queued.
+constexpr qint64 QueueBytes = 1024 * 1024;
+
+const char *const TransportNames[] = {"raw-blocking",   "raw-poll",          "qlocalsocket",
+                                      "ipcsocket-core", "ipcsocket-widgets", "ipcsocket-poll"};
+
+[[noreturn]] void die(const char *what)
+{
+    std::perror(what);
+    std::exit(2);
+}
+
+void ready()
+{
+    std::puts("ready");
+    std::fflush(stdout);
+}
+
+qint64 peakRssKb()
+{
+    rusage usage = {};
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss;
+}
+
+qint64 percentile(std::vector<qint64> values, double p)
+{
+    if (values.empty())
+        return 0;
+    const auto index = size_t(p * double(values.size() - 1) + 0.5);
+    std::nth_element(values.begin(), values.begin() + qptrdiff(index), values.end());
+    return values[index];
+}
+
+void stamp(char *message, qint64 size)
+{
+    if (size >= qint64(sizeof(qint64))) {
+        const qint64 now = nowNs();
+        std::memcpy(message, &now, sizeof(now));
+    }
+}
+
+qint64 stampOf(const char *message, qint64 size)
+{
+    qint64 then = 0;
+    if (size >= qint64(sizeof(qint64)))
+        std::memcpy(&then, message, sizeof(then));
+    return then;
+}
+
+// What every measurement reports the same way.
+struct Recorder
+{
+    std::vector<qint64> samples;
+    QJsonObject result(const char *name) const
+    {
+        QJsonObject json;
+        json.insert(QLatin1String(name) + QLatin1String("_p50_ns"), percentile(samples, 0.50));
+        json.insert(QLatin1String(name) + QLatin1String("_p99_ns"), percentile(samples, 0.99));
+        json.insert(QLatin1String(name) + QLatin1String("_max_ns"), percentile(samples, 1.0));
+        return json;
+    }
+};
+
+// ---------------------------------------------------------------------------
+// Raw AF_UNIX
+
+sockaddr_un addressOf(const QString &path)
+{
+    sockaddr_un address = {};
+    address.sun_family = AF_UNIX;
+    const QByteArray encoded = QFile::encodeName(path);
+    std::memcpy(address.sun_path, encoded.constData(),
+                std::min(size_t(encoded.size()), sizeof(address.sun_path) - 1));
+    return address;
+}
+
+int rawConnection(const Job &job)
+{
+    const sockaddr_un address = addressOf(job.path);
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        die("socket");
+    if (job.server) {
+        ::unlink(address.sun_path);
+        if (::bind(fd, reinterpret_cast<const sockaddr *>(&address), sizeof(address)) != 0
+            || ::listen(fd, 1) != 0)
+            die("bind/listen");
+        ready();
+        const int peer = ::accept(fd, nullptr, nullptr);
+        if (peer < 0)
+            die("accept");
+        ::close(fd);
+        ::unlink(address.sun_path);
+        return peer;
+    }
+    if (::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof(address)) != 0)
+        die("connect");
+    return fd;
+}
+
+class RawSocket
+{
+public:
+    RawSocket(int fd, bool polling) : m_fd(fd), m_polling(polling)
+    {
+        if (polling)
+            ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+    }
+    ~RawSocket() { ::close(m_fd); }
+
+    void readFull(char *data, qint64 size)
+    {
+        for (qint64 done = 0; done < size;) {
+            wait(POLLIN);
+            const ssize_t n = ::read(m_fd, data + done, size_t(size - done));
+            if (n > 0)
+                done += n;
+            else if (n == 0)
+                die("read: peer closed");
+            else if (errno != EAGAIN && errno != EINTR)
+                die("read");
+        }
+    }
+    void writeFull(const char *data, qint64 size)
+    {
+        for (qint64 done = 0; done < size;) {
+            wait(POLLOUT);
+            const ssize_t n = ::write(m_fd, data + done, size_t(size - done));
+            if (n > 0)
+                done += n;
+            else if (n < 0 && errno != EAGAIN && errno != EINTR)
+                die("write");
+        }
+    }
+
+private:
+    void wait(short events)
+    {
+        if (!m_polling)
+            return;
+        pollfd fds = {m_fd, events, 0};
+        while (::poll(&fds, 1, -1) < 0 && errno == EINTR) { }
+    }
+
+    int m_fd;
+    bool m_polling;
+};
+
+QJsonObject runRaw(const Job &job)
+{
+    RawSocket socket(rawConnection(job), job.transport == Transport::RawPoll);
+    if (job.phase == Phase::PingPong) {
+        std::vector<char> message(size_t(job.size), 'x');
+        Recorder recorder;
+        recorder.samples.reserve(size_t(job.count));
+        for (qint64 i = 0; i < job.count; ++i) {
+            if (job.server) {
+                socket.readFull(message.data(), job.size);
+                recorder.samples.push_back(nowNs() - stampOf(message.data(), job.size));
+                socket.writeFull(message.data(), job.size);
+            } else {
+                const qint64 start = nowNs();
+                stamp(message.data(), job.size);
+                socket.writeFull(message.data(), job.size);
+                socket.readFull(message.data(), job.size);
+                recorder.samples.push_back(nowNs() - start);
+            }
+        }
+        return recorder.result(job.server ? "oneway" : "rtt");
+    }
+
+    std::vector<char> chunk(size_t(ChunkBytes), 's');
+    char ack = 'a';
+    QJsonObject json;
+    if (job.server) {
+        for (qint64 received = 0; received < job.bytes;) {
+            const qint64 n = std::min(ChunkBytes, job.bytes - received);
+            socket.readFull(chunk.data(), n);
+            received += n;
+        }
+        socket.writeFull(&ack, 1);
+    } else {
+        const qint64 start = nowNs();
+        for (qint64 sent = 0; sent < job.bytes;) {
+            const qint64 n = std::min(ChunkBytes, job.bytes - sent);
+            socket.writeFull(chunk.data(), n);
+            sent += n;
+        }
+        socket.readFull(&ack, 1);
+        json.insert(QLatin1String("seconds"), double(nowNs() - start) / 1e9);
+    }
+    return json;
+}
+
+// ---------------------------------------------------------------------------
+// Qt: bare QLocalSocket, or IPCSocket with or without an event loop. The
+// measurement is the same code for all three, over the QIODevice API.
+
+class QtRunner
+{
+public:
+    QtRunner(const Job &job, QIODevice *device, std::function<bool()> flush)
+        : m_job(job), m_device(device), m_flush(std::move(flush)),
+          m_buffer(size_t(std::max(job.size, ChunkBytes)), 'x')
+    {
+        QObject::connect(device, &QIODevice::readyRead, device, [this] { onReadyRead(); });
+        QObject::connect(device, &QIODevice::bytesWritten, device, [this] { onBytesWritten(); });
+    }
+
+    void start()
+    {
+        if (!m_job.server && m_job.phase == Phase::PingPong)
+            sendMessage();
+        else if (!m_job.server) {
+            m_start = nowNs();
+            fillQueue();
+        }
+    }
+    bool isFinished() const { return m_finished && m_device->bytesToWrite() == 0; }
+    std::function<void()> onFinished;
+
+    QJsonObject result() const
+    {
+        if (m_job.phase == Phase::PingPong)
+            return m_recorder.result(m_job.server ? "oneway" : "rtt");
+        QJsonObject json;
+        if (!m_job.server)
+            json.insert(QLatin1String("seconds"), double(m_end - m_start) / 1e9);
+        return json;
+    }
+
+private:
+    void finish()
+    {
+        m_finished = true;
+        if (isFinished() && onFinished)
+            onFinished();
+    }
+
+    void sendMessage()
+    {
+        m_start = nowNs();
+        stamp(m_buffer.data(), m_job.size);
+        m_device->write(m_buffer.data(), m_job.size);
+        m_flush();
+    }
+
+    void fillQueue()
+    {
+        // Called from bytesWritten(), which Qt does not emit again while its
+        // slots run: a flush() here that empties the queue is followed by
+        // no further signal, so keep filling until the queue stays full.
+        do {
+            while (m_sent < m_job.bytes && m_device->bytesToWrite() < QueueBytes) {
+                const qint64 n = std::min(ChunkBytes, m_job.bytes - m_sent);
+                m_device->write(m_buffer.data(), n);
+                m_sent += n;
+            }
+            m_flush();
+        } while (m_sent < m_job.bytes && m_device->bytesToWrite() < QueueBytes);
+    }
+
+    void onBytesWritten()
+    {
+        if (!m_job.server && m_job.phase == Phase::Stream)
+            fillQueue();
+        if (m_finished && isFinished() && onFinished)
+            onFinished();
+    }
+
+    void onReadyRead()
+    {
+        if (m_job.phase == Phase::Stream) {
+            if (!m_job.server) { // the acknowledgement
+                m_device->read(m_buffer.data(), 1);
+                m_end = nowNs();
+                finish();
+                return;
+            }
+            qint64 n;
+            while ((n = m_device->read(m_buffer.data(), ChunkBytes)) > 0)
+                m_received += n;
+            if (m_received >= m_job.bytes && !m_finished) {
+                m_device->write("a", 1);
+                m_flush();
+                finish();
+            }
+            return;
+        }
+        while (m_got < m_job.size) {
+            const qint64 n = m_device->read(m_buffer.data() + m_got, m_job.size - m_got);
+            if (n <= 0)
+                return;
+            m_got += n;
+        }
+        m_got = 0;
+        ++m_done;
+        if (m_job.server) {
+            m_recorder.samples.push_back(nowNs() - stampOf(m_buffer.data(), m_job.size));
+            m_device->write(m_buffer.data(), m_job.size);
+            m_flush();
+        } else {
+            m_recorder.samples.push_back(nowNs() - m_start);
+            if (m_done < m_job.count)
+                sendMessage();
+        }
+        if (m_done == m_job.count)
+            finish();
+    }
+
+    const Job &m_job;
+    QIODevice *m_device;
+    std::function<bool()> m_flush;
+    std::vector<char> m_buffer;
+    Recorder m_recorder;
+    qint64 m_got = 0;
+    qint64 m_done = 0;
+    qint64 m_sent = 0;
+    qint64 m_received = 0;
+    qint64 m_start = 0;
+    qint64 m_end = 0;
+    bool m_finished = false;
+};
+
+QJsonObject runQLocalSocket(const Job &job)
+{
+    QLocalServer server;
+    std::unique_ptr<QLocalSocket> owned;
+    QLocalSocket *socket = nullptr;
+    if (job.server) {
+        QLocalServer::removeServer(job.path);
+        if (!server.listen(job.path))
+            die("QLocalServer::listen");
+        ready();
+        if (!server.waitForNewConnection(60000))
+            die("waitForNewConnection");
+        socket = server.nextPendingConnection();
+    } else {
+        owned = std::make_unique<QLocalSocket>();
+        owned->connectToServer(job.path);
+        if (!owned->waitForConnected(60000))
+            die("QLocalSocket::connectToServer");
+        socket = owned.get();
+    }
+    QtRunner runner(job, socket, [socket] { return socket->flush(); });
+    QEventLoop loop;
+    runner.onFinished = [&loop] { loop.quit(); };
+    runner.start();
+    if (!runner.isFinished())
+        loop.exec();
+    return runner.result();
+}
+
+QJsonObject runIPCSocket(const Job &job)
+{
+    IPCSocket socket;
+    socket.setPath(job.path);
+    QObject::connect(&socket, &IPCSocket::error, &socket, [](int code, const QString &message) {
+        if (code != IPCSocket::LostConnection)
+            std::fprintf(stderr, "error %d %s\n", code, qPrintable(message));
+    });
+    QtRunner runner(job, &socket, [&socket] { return socket.flush(); });
+    const bool polling = job.transport == Transport::IPCSocketPoll;
+    bool connected = false;
+    QObject::connect(&socket, &IPCSocket::connected, &socket, [&] { connected = true; });
+    if (job.server ? !socket.listen() : !socket.connect())
+        die("IPCSocket listen/connect");
+    if (job.server)
+        ready();
+
+    // Without an event loop: poll() until done; yield so that a peer on
+    // the same core gets to run.
+    if (polling) {
+        while (!connected) {
+            socket.poll();
+            sched_yield();
+        }
+        runner.start();
+        while (!runner.isFinished()) {
+            socket.poll();
+            sched_yield();
+        }
+        return runner.result();
+    }
+    QEventLoop loop;
+    runner.onFinished = [&loop] { loop.quit(); };
+    QObject::connect(&socket, &IPCSocket::connected, &loop, [&] { runner.start(); });
+    loop.exec();
+    return runner.result();
+}
+
+} // namespace
+
+qint64 nowNs()
+{
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return qint64(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+QString nameOf(Transport transport)
+{
+    return QLatin1String(TransportNames[int(transport)]);
+}
+
+bool transportNamed(const QString &name, Transport *transport)
+{
+    for (int i = 0; i < int(std::size(TransportNames)); ++i) {
+        if (name == QLatin1String(TransportNames[i])) {
+            *transport = Transport(i);
+            return true;
+        }
+    }
+    return false;
+}
+
+QStringList allTransportNames()
+{
+    QStringList names;
+    for (const char *name : TransportNames)
+        names.append(QLatin1String(name));
+    return names;
+}
+
+QJsonObject run(const Job &job, int argc, char **argv)
+{
+    if (job.cpu >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(job.cpu, &set);
+        if (sched_setaffinity(0, sizeof(set), &set) != 0)
+            die("sched_setaffinity");
+    }
+
+    QJsonObject result;
+    std::unique_ptr<QCoreApplication> app;
+    switch (job.transport) {
+    case Transport::RawBlocking:
+    case Transport::RawPoll:
+        result = runRaw(job);
+        break;
+    case Transport::QLocalSocketLoop:
+        app = std::make_unique<QCoreApplication>(argc, argv);
+        result = runQLocalSocket(job);
+        break;
+    case Transport::IPCSocketCore:
+    case Transport::IPCSocketPoll:
+        app = std::make_unique<QCoreApplication>(argc, argv);
+        result = runIPCSocket(job);
+        break;
+    case Transport::IPCSocketWidgets:
+        app = std::make_unique<QApplication>(argc, argv);
+        result = runIPCSocket(job);
+        break;
+    }
+    if (auto *dispatcher = QAbstractEventDispatcher::instance())
+        result.insert(QLatin1String("dispatcher"),
+                      QLatin1String(dispatcher->metaObject()->className()));
+    result.insert(QLatin1String("rss_kb"), peakRssKb());
+    return result;
+}
+
+} // namespace Bench

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#ifndef BENCH_PEER_H
+#define BENCH_PEER_H
+
+#include <QtCore/qjsonobject.h>
+#include <QtCore/qstring.h>
+#include <QtCore/qstringlist.h>
+
+// One side of one measurement, run in a process of its own.
+namespace Bench {
+
+enum class Transport {
+    RawBlocking, // AF_UNIX, blocking read()/write()
+    RawPoll, // AF_UNIX, non-blocking with poll(2)
+    QLocalSocketLoop, // bare QLocalServer/QLocalSocket, readyRead, QCoreApplication
+    IPCSocketCore, // IPCSocket, QCoreApplication event loop
+    IPCSocketWidgets, // IPCSocket, QApplication (Widgets) event loop
+    IPCSocketPoll, // IPCSocket driven by poll(), no event loop
+};
+
+QString nameOf(Transport transport);
+bool transportNamed(const QString &name, Transport *transport);
+QStringList allTransportNames();
+
+enum class Phase {
+    PingPong, // count messages of size bytes, each echoed back
+    Stream, // bytes in 64 KiB writes, then a one-byte acknowledgement
+};
+
+struct Job
+{
+    Transport transport = Transport::RawBlocking;
+    Phase phase = Phase::PingPong;
+    bool server = false;
+    QString path;
+    qint64 size = 16;
+    qint64 count = 1000;
+    qint64 bytes = 0;
+    int cpu = -1; // pin to this CPU, -1: do not pin
+};
+
+// Runs the job in this process and returns what it measured. The server
+// prints "ready" on stdout once it listens.
+QJsonObject run(const Job &job, int argc, char **argv);
+
+// Monotonic nanoseconds, comparable across processes on one machine.
+qint64 nowNs();
+
+} // namespace Bench
+
+#endif // BENCH_PEER_H
