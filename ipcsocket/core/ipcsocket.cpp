@@ -4,10 +4,10 @@
 #include "ipcsocketpath_p.h"
 #include "ipcsocketplatform_p.h"
 #include "ipcsockettext_p.h"
+#include "ipcsockettransport_p.h"
 
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qthread.h>
-#include <QtNetwork/qlocalsocket.h>
 
 #include <cstring>
 #include <optional>
@@ -72,33 +72,23 @@ bool IPCSocketPrivate::checkCanStart(const char *action)
     return false;
 }
 
-void IPCSocketPrivate::attach(QLocalSocket *socket)
+void IPCSocketPrivate::attach(IPCSocketTransport *connection)
 {
     Q_Q(IPCSocket);
-    transport = socket;
-    rescued.clear();
-    rescuedOffset = 0;
+    if (transport)
+        transport->close(false); // an ended connection whose bytes were all read
+    transport = connection;
     bytesConsumed = 0;
     bytesAnnounced = 0;
 
-    QObject::connect(socket, &QLocalSocket::readyRead, q, [this] { onReadyRead(); });
-    QObject::connect(socket, &QLocalSocket::bytesWritten, q, [this](qint64 bytes) {
+    QObject::connect(connection, &IPCSocketTransport::readyRead, q, [this] { onReadyRead(); });
+    QObject::connect(connection, &IPCSocketTransport::bytesWritten, q, [this](qint64 bytes) {
         Q_Q(IPCSocket);
         emit q->bytesWritten(bytes);
         emit q->bytesLeftToSendChanged();
     });
-    QObject::connect(socket, &QLocalSocket::disconnected, q,
-                     [this] { onConnectionLost(QStringLiteral("the peer closed it")); });
-    QObject::connect(socket, &QLocalSocket::errorOccurred, q,
-                     [this](QLocalSocket::LocalSocketError error) {
-                         // waitForReadyRead(0) in poll() reports its time-out as an error.
-                         if (error == QLocalSocket::SocketTimeoutError)
-                             return;
-                         if (error == QLocalSocket::PeerClosedError)
-                             onConnectionLost(QStringLiteral("the peer closed it"));
-                         else if (transport)
-                             onConnectionLost(transport->errorString());
-                     });
+    QObject::connect(connection, &IPCSocketTransport::ended, q,
+                     [this](const QString &cause) { onConnectionLost(cause); });
 
     if (q->isOpen())
         q->QIODevice::close();
@@ -133,38 +123,32 @@ void IPCSocketPrivate::onReadyRead()
 void IPCSocketPrivate::onConnectionLost(const QString &cause)
 {
     Q_Q(IPCSocket);
-    if (!transport)
-        return;
     QPointer<IPCSocket> guard(q);
-    QLocalSocket *const lost = transport;
-    // The one copy the data path makes: what the lost connection still held
-    // moves here, so that it stays readable after the socket is gone.
-    rescued = lost->readAll();
-    rescuedOffset = 0;
-    IPCSocketPlatform::drain(lost->socketDescriptor(), &rescued);
-    transport = nullptr;
-    release(lost, false);
+    const QPointer<IPCSocketTransport> ended = transport;
+    // Each step may run user code that closes or reuses this socket.
+    const auto stillOurs = [&] { return guard && transport == ended && ended && q->isOpen(); };
 
     deliverConnected();
-    if (!guard || transport)
+    if (!stillOurs())
         return;
     notifyChanges();
-    if (!guard || transport)
+    if (!stillOurs())
         return;
+    // 102 never overtakes data: what came last is announced first.
     if (bytesConsumed + bufferedBytes() > bytesAnnounced) {
         bytesAnnounced = bytesConsumed + bufferedBytes();
         emit q->readyRead();
-        if (!guard || transport || !q->isOpen())
+        if (!stillOurs())
             return;
         emit q->dataAvailable();
-        if (!guard || transport || !q->isOpen())
+        if (!stillOurs())
             return;
         emit q->bytesAvailableChanged();
-        if (!guard || transport || !q->isOpen())
+        if (!stillOurs())
             return;
     }
     emit q->readChannelFinished();
-    if (!guard || transport || !q->isOpen())
+    if (!stillOurs())
         return;
     fail(IPCSocket::LostConnection,
          QStringLiteral("The connection on '%1' was lost: %2").arg(path, cause));
@@ -172,50 +156,30 @@ void IPCSocketPrivate::onConnectionLost(const QString &cause)
 
 void IPCSocketPrivate::detach()
 {
+    Q_Q(IPCSocket);
     if (listener) {
         listener->stop();
         listener->deleteLater();
         listener = nullptr;
     }
-    if (QLocalSocket *socket = transport) {
+    if (IPCSocketTransport *connection = transport) {
         transport = nullptr;
-        release(socket, true);
+        QObject::disconnect(connection, nullptr, q, nullptr);
+        lingering.removeAll(nullptr);
+        lingering.append(connection);
+        connection->close(true);
     }
-    rescued.clear();
-    rescuedOffset = 0;
     connectedPending = false;
-}
-
-void IPCSocketPrivate::release(QLocalSocket *socket, bool sendPending)
-{
-    Q_Q(IPCSocket);
-    QObject::disconnect(socket, nullptr, q, nullptr);
-    if (!sendPending || socket->state() != QLocalSocket::ConnectedState) {
-        socket->abort();
-        socket->deleteLater();
-        return;
-    }
-    // Bytes that write() accepted still go out, as disconnectFromServer()
-    // does; the socket outlives this object if it has to.
-    socket->flush();
-    if (socket->bytesToWrite() > 0) {
-        if (QCoreApplication *app = QCoreApplication::instance();
-            app && app->thread() == socket->thread())
-            socket->setParent(app);
-        lingering.append(socket);
-    }
-    QObject::connect(socket, &QLocalSocket::disconnected, socket, &QObject::deleteLater);
-    socket->disconnectFromServer();
 }
 
 qint64 IPCSocketPrivate::bufferedBytes() const
 {
-    return (rescued.size() - rescuedOffset) + (transport ? transport->bytesAvailable() : 0);
+    return transport ? transport->bytesAvailable() : 0;
 }
 
 bool IPCSocketPrivate::streamEnded() const
 {
-    return !transport;
+    return !transport || !transport->isConnected();
 }
 
 QString IPCSocketPrivate::readText(qint64 byteCount, QStringConverter::Encoding encoding,
@@ -245,9 +209,6 @@ QByteArray IPCSocketPrivate::lookahead(qint64 maxSize) const
     Q_Q(const IPCSocket);
     auto *device = const_cast<IPCSocket *>(q);
     QByteArray bytes = device->QIODevice::peek(qMin(maxSize, device->QIODevice::bytesAvailable()));
-    const qsizetype fromRescued
-            = qMin<qsizetype>(rescued.size() - rescuedOffset, maxSize - bytes.size());
-    bytes.append(rescued.constData() + rescuedOffset, fromRescued);
     if (transport && bytes.size() < maxSize)
         bytes += transport->peek(maxSize - bytes.size());
     return bytes;
@@ -309,8 +270,8 @@ qint64 IPCSocket::bytesToWrite() const
 
 qintptr IPCSocket::handle() const
 {
-    if (d->transport)
-        return d->transport->socketDescriptor();
+    if (d->transport && d->transport->isConnected())
+        return d->transport->descriptor();
     if (d->listener && d->listener->isListening())
         return d->listener->handle();
     return -1;
@@ -318,7 +279,7 @@ qintptr IPCSocket::handle() const
 
 bool IPCSocket::isConnected() const
 {
-    return d->transport && d->transport->state() == QLocalSocket::ConnectedState;
+    return d->transport && d->transport->isConnected();
 }
 
 bool IPCSocket::isListening() const
@@ -338,10 +299,7 @@ bool IPCSocket::isSequential() const
 
 bool IPCSocket::canReadLine() const
 {
-    return QIODevice::canReadLine()
-           || std::memchr(d->rescued.constData() + d->rescuedOffset, '\n',
-                          size_t(d->rescued.size() - d->rescuedOffset))
-           || (d->transport && d->transport->canReadLine());
+    return QIODevice::canReadLine() || (d->transport && d->transport->canReadLine());
 }
 
 bool IPCSocket::open(OpenMode mode)
@@ -355,14 +313,14 @@ bool IPCSocket::open(OpenMode mode)
 
 bool IPCSocket::waitForReadyRead(int msecs)
 {
-    const QPointer<QLocalSocket> transport = d->transport;
+    const QPointer<IPCSocketTransport> transport = d->transport;
     d->deliverConnected();
     return transport && transport->waitForReadyRead(msecs);
 }
 
 bool IPCSocket::waitForBytesWritten(int msecs)
 {
-    const QPointer<QLocalSocket> transport = d->transport;
+    const QPointer<IPCSocketTransport> transport = d->transport;
     return transport && transport->waitForBytesWritten(msecs);
 }
 
@@ -470,7 +428,7 @@ bool IPCSocket::listen()
         return false;
     }
     QObject::connect(listener, &IPCSocketListener::peerArrived, this,
-                     [this, listener](QLocalSocket *socket) {
+                     [this, listener](IPCSocketTransport *socket) {
                          listener->deleteLater();
                          d->listener = nullptr;
                          d->attach(socket);
@@ -501,9 +459,9 @@ bool IPCSocket::connect()
     if (!d->checkCanStart(action))
         return false;
     IPCSocketFailure failure = IPCSocketPath::check(d->path, action);
-    QLocalSocket *socket = failure.isFailure()
-                                   ? nullptr
-                                   : IPCSocketPlatform::connectToPath(d->path, this, &failure);
+    IPCSocketTransport *socket
+            = failure.isFailure() ? nullptr
+                                  : IPCSocketPlatform::connectToPath(d->path, this, &failure);
     if (!socket) {
         d->fail(failure);
         return false;
@@ -532,7 +490,7 @@ void IPCSocket::close()
 
 bool IPCSocket::flush()
 {
-    const QPointer<QLocalSocket> transport = d->transport;
+    const QPointer<IPCSocketTransport> transport = d->transport;
     if (!transport)
         return false;
     const bool wrote = transport->flush();
@@ -548,38 +506,20 @@ void IPCSocket::poll()
         d->listener->poll();
     if (!guard)
         return;
-    for (const QPointer<QLocalSocket> &socket : std::as_const(d->lingering)) {
-        if (socket)
-            socket->flush();
-    }
     d->lingering.removeAll(nullptr);
-    if (const QPointer<QLocalSocket> transport = d->transport) {
-        if (transport->bytesToWrite() > 0)
-            transport->flush();
-        if (transport && transport == d->transport)
-            transport->waitForReadyRead(0);
+    for (const QPointer<IPCSocketTransport> &connection : std::as_const(d->lingering)) {
+        if (connection)
+            connection->poll();
     }
+    if (const QPointer<IPCSocketTransport> transport = d->transport)
+        transport->poll();
 }
 
 qint64 IPCSocket::readData(char *data, qint64 maxSize)
 {
-    qint64 total = 0;
-    if (const qsizetype rescued = d->rescued.size() - d->rescuedOffset; rescued > 0) {
-        total = qMin<qint64>(maxSize, rescued);
-        std::memcpy(data, d->rescued.constData() + d->rescuedOffset, size_t(total));
-        d->rescuedOffset += qsizetype(total);
-        if (d->rescuedOffset == d->rescued.size()) {
-            d->rescued.clear();
-            d->rescuedOffset = 0;
-        }
-    }
-    if (total < maxSize && d->transport) {
-        const qint64 read = d->transport->read(data + total, maxSize - total);
-        if (read > 0)
-            total += read;
-    }
+    const qint64 total = d->transport ? d->transport->read(data, maxSize) : 0;
     if (total == 0)
-        return d->transport ? 0 : -1; // -1: the stream has ended
+        return d->streamEnded() ? -1 : 0; // -1: the stream has ended
     d->bytesConsumed += total;
     emit bytesAvailableChanged();
     return total;
@@ -595,8 +535,8 @@ qint64 IPCSocket::writeData(const char *data, qint64 size)
     }
     const qint64 written = d->transport->write(data, size);
     if (written < 0) {
-        d->fail(OpenDriverError, IPCSocketPath::describe("write to", d->path) + QStringLiteral(": ")
-                                         + d->transport->errorString());
+        d->fail(OpenDriverError, IPCSocketPath::describe("write to", d->path)
+                                         + QStringLiteral(": the connection refused the bytes"));
         return -1;
     }
     emit bytesLeftToSendChanged();

@@ -15,10 +15,8 @@
 #include <QtCore/qlist.h>
 #include <QtCore/qpointer.h>
 
-QT_BEGIN_NAMESPACE
-class QLocalSocket;
-QT_END_NAMESPACE
 class IPCSocketListener;
+class IPCSocketTransport;
 
 class IPCSocketPrivate
 {
@@ -41,12 +39,12 @@ public:
     void fail(const IPCSocketFailure &failure);
     void fail(int code, const QString &message) { fail(IPCSocketFailure{code, message}); }
 
-    void attach(QLocalSocket *transport);
+    void attach(IPCSocketTransport *connection);
     void deliverConnected();
     void onReadyRead();
     void onConnectionLost(const QString &cause);
+    // Stops listening and ends the connection, sending what is queued.
     void detach();
-    void release(QLocalSocket *transport, bool sendPending);
     qint64 bufferedBytes() const;
     // The first maxSize readable bytes, left where they are.
     QByteArray lookahead(qint64 maxSize) const;
@@ -60,12 +58,10 @@ public:
     int lastErrorCode = 0;
 
     QPointer<IPCSocketListener> listener;
-    QPointer<QLocalSocket> transport;
+    // The connection; after it ended, it still holds what was not read.
+    QPointer<IPCSocketTransport> transport;
     // Closed connections that still send what write() accepted.
-    QList<QPointer<QLocalSocket>> lingering;
-    // Bytes of a lost connection that were not read yet: they stay readable.
-    QByteArray rescued;
-    qsizetype rescuedOffset = 0;
+    QList<QPointer<IPCSocketTransport>> lingering;
     // The receive side has been announced up to this many bytes (counted
     // from the start of the connection), so that 102 never overtakes data.
     qint64 bytesConsumed = 0;

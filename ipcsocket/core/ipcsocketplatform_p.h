@@ -16,18 +16,18 @@
 #include <QtCore/qobject.h>
 
 QT_BEGIN_NAMESPACE
-class QLocalSocket;
 class QLocalServer;
 class QSocketNotifier;
 QT_END_NAMESPACE
+class IPCSocketTransport;
 
 // The platform part: how a connection comes to be. Once it exists, the
-// connection is a QLocalSocket on every platform.
+// connection is an IPCSocketTransport.
 namespace IPCSocketPlatform {
 
-// Connects to the listener at path. Returns the connected socket, owned by
+// Connects to the listener at path. Returns the connection, owned by
 // parent, or nullptr with *failure set.
-QLocalSocket *connectToPath(const QString &path, QObject *parent, IPCSocketFailure *failure);
+IPCSocketTransport *connectToPath(const QString &path, QObject *parent, IPCSocketFailure *failure);
 
 // Appends what the system still holds for a connection that is being torn
 // down, so that no byte the peer sent is lost with it.
@@ -52,9 +52,9 @@ public:
     void poll();
 
 Q_SIGNALS:
-    // The listener has stopped listening when this is emitted; the socket
-    // is parented to the listener's parent.
-    void peerArrived(QLocalSocket *socket);
+    // The listener has stopped listening when this is emitted; the
+    // connection is parented to the listener's parent.
+    void peerArrived(IPCSocketTransport *connection);
     void failed(const IPCSocketFailure &failure);
 
 #ifndef Q_OS_WIN

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "ipcsocketplatform_p.h"
 #include "ipcsocketpath_p.h"
+#include "ipcsockettransport_p.h"
 
 #include <QtCore/qfile.h>
 #include <QtCore/qcoreevent.h>
 #include <QtCore/qsocketnotifier.h>
-#include <QtNetwork/qlocalsocket.h>
 
 #include <cerrno>
 #include <cstring>
@@ -105,18 +105,17 @@ int connectTo(int fd, const QByteArray &encodedPath)
     return result == 0 ? 0 : errno;
 }
 
-QLocalSocket *adopt(Descriptor &fd, QObject *parent, const char *action, const QString &path,
-                    IPCSocketFailure *result)
+IPCSocketTransport *adopt(Descriptor &fd, QObject *parent, const char *action, const QString &path,
+                          IPCSocketFailure *result)
 {
-    auto *socket = new QLocalSocket(parent);
-    if (!socket->setSocketDescriptor(fd.get(), QLocalSocket::ConnectedState,
-                                     QIODevice::ReadWrite)) {
-        *result = failure(IPCSocket::OpenDriverError, action, path, socket->errorString());
-        delete socket;
+    QString error;
+    IPCSocketTransport *transport = IPCSocketTransports::adopt(fd.get(), parent, &error);
+    if (!transport) {
+        *result = failure(IPCSocket::OpenDriverError, action, path, error);
         return nullptr;
     }
     fd.release();
-    return socket;
+    return transport;
 }
 
 enum class Arrival { Probe, Peer, Undecided };
@@ -143,7 +142,7 @@ Arrival examine(int fd)
 
 namespace IPCSocketPlatform {
 
-QLocalSocket *connectToPath(const QString &path, QObject *parent, IPCSocketFailure *result)
+IPCSocketTransport *connectToPath(const QString &path, QObject *parent, IPCSocketFailure *result)
 {
     constexpr const char *action = "connect to";
     Descriptor fd(newSocket());
@@ -408,9 +407,9 @@ void IPCSocketListener::examineCandidate(bool graceOver)
     Descriptor peer(std::exchange(m_candidate, -1));
     stop();
     IPCSocketFailure result;
-    QLocalSocket *socket = adopt(peer, parent(), "accept a peer on", m_path, &result);
-    if (socket)
-        emit peerArrived(socket);
+    IPCSocketTransport *connection = adopt(peer, parent(), "accept a peer on", m_path, &result);
+    if (connection)
+        emit peerArrived(connection);
     else
         emit failed(result);
 }

@@ -10,10 +10,13 @@
 
 #include "ipcsocketplatform_p.h"
 #include "ipcsocketpath_p.h"
+#include "ipcsockettransport_p.h"
 
 #include <QtCore/qfileinfo.h>
 #include <QtNetwork/qlocalserver.h>
 #include <QtNetwork/qlocalsocket.h>
+
+#include <memory>
 
 namespace {
 
@@ -31,12 +34,12 @@ IPCSocketFailure failure(int code, const char *action, const QString &path, cons
 
 namespace IPCSocketPlatform {
 
-QLocalSocket *connectToPath(const QString &path, QObject *parent, IPCSocketFailure *result)
+IPCSocketTransport *connectToPath(const QString &path, QObject *parent, IPCSocketFailure *result)
 {
-    auto *socket = new QLocalSocket(parent);
+    auto socket = std::make_unique<QLocalSocket>();
     socket->connectToServer(pipeFor(path));
     if (socket->waitForConnected(5000))
-        return socket;
+        return new IPCSocketLocalSocketTransport(socket.release(), parent);
     const QLocalSocket::LocalSocketError error = socket->error();
     int code = IPCSocket::OpenDriverError;
     if (error == QLocalSocket::ServerNotFoundError || error == QLocalSocket::ConnectionRefusedError)
@@ -44,7 +47,6 @@ QLocalSocket *connectToPath(const QString &path, QObject *parent, IPCSocketFailu
     else if (error == QLocalSocket::SocketAccessError)
         code = IPCSocket::PermissionDeniedError;
     *result = failure(code, "connect to", path, socket->errorString());
-    delete socket;
     return nullptr;
 }
 
@@ -123,9 +125,9 @@ void IPCSocketListener::acceptPending()
             delete socket;
             continue;
         }
-        socket->setParent(parent());
+        auto *connection = new IPCSocketLocalSocketTransport(socket, parent());
         stop();
-        emit peerArrived(socket);
+        emit peerArrived(connection);
         return;
     }
 }

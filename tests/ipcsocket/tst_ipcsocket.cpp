@@ -163,6 +163,9 @@ private Q_SLOTS:
     void unknownEncodingIsAnError();
     void dataStream();
 
+    void bytesWrittenReported();
+    void deleteInsideSlots();
+
     void pollWithoutEventLoop();
     void pollWhileBytesLeftToSend();
     void reuseAfterClose();
@@ -911,6 +914,61 @@ void tst_IPCSocket::dataStream()
     QCOMPARE(text, QStringLiteral("Grüße"));
     QCOMPARE(number, 42);
     QCOMPARE(list, (QList<int>{1, 2, 3}));
+}
+
+void tst_IPCSocket::bytesWrittenReported()
+{
+    IPCSocket a, b;
+    connectPair(a, b);
+    QSignalSpy written(&a, &IPCSocket::bytesWritten);
+    // Reported by the event loop, never from inside write().
+    QCOMPARE(a.write(QByteArray("12345")), 5);
+    QCOMPARE(written.size(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(written.size(), 1, Timeout);
+    QCOMPARE(written.at(0).at(0).toLongLong(), 5);
+    // Or by flush().
+    a.write(QByteArray("678"));
+    QVERIFY(a.flush());
+    QCOMPARE(written.size(), 2);
+    QCOMPARE(written.at(1).at(0).toLongLong(), 3);
+    QTRY_COMPARE_WITH_TIMEOUT(b.bytesAvailable(), 8, Timeout);
+
+    // A writer driven by bytesWritten() that writes and flushes in its slot
+    // gets to the end.
+    const QByteArray chunk = pattern(0, 64 * 1024);
+    qint64 queued = 0;
+    const qint64 total = 32 * 1024 * 1024;
+    const auto fill = [&] {
+        while (queued < total && a.bytesLeftToSend() < 1024 * 1024) {
+            a.write(chunk);
+            queued += chunk.size();
+        }
+        a.flush();
+    };
+    QObject::connect(&a, &IPCSocket::bytesWritten, this, fill);
+    qint64 received = 0;
+    QObject::connect(&b, &IPCSocket::dataAvailable, this, [&] { received += b.readAll().size(); });
+    fill();
+    QTRY_COMPARE_WITH_TIMEOUT(received, total + 8, LongTimeout); // with the 8 from before
+}
+
+void tst_IPCSocket::deleteInsideSlots()
+{
+    // Deleting the socket from its own signal is a mistake (deleteLater()
+    // is the way), but it must not crash.
+    auto *a = new IPCSocket;
+    auto *b = new IPCSocket;
+    connectPair(*a, *b);
+    QObject::connect(b, &IPCSocket::dataAvailable, this, [b] { delete b; });
+    QSignalSpy lost(a, &IPCSocket::error);
+    QObject::connect(a, &IPCSocket::error, this, [a] { delete a; });
+    QPointer<IPCSocket> aGuard(a), bGuard(b);
+    a->write(QByteArray("bye"));
+    QTRY_VERIFY_WITH_TIMEOUT(!bGuard, Timeout);
+    // b's end closed the connection: a hears of it, and goes the same way.
+    QTRY_VERIFY_WITH_TIMEOUT(!aGuard, Timeout);
+    QCOMPARE(lost.size(), 1);
+    QCOMPARE(lost.at(0).at(0).toInt(), int(IPCSocket::LostConnection));
 }
 
 void tst_IPCSocket::pollWithoutEventLoop()

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include "ipcsocketplatform_p.h"
+#include "ipcsockettransport_p.h"
+
+#include <QtCore/qcoreapplication.h>
+#include <QtCore/qthread.h>
+#include <QtNetwork/qlocalsocket.h>
+
+#include <cstring>
+#include <memory>
+
+IPCSocketLocalSocketTransport::IPCSocketLocalSocketTransport(QLocalSocket *socket, QObject *parent)
+    : IPCSocketTransport(parent), m_socket(socket)
+{
+    socket->setParent(this);
+    QObject::connect(socket, &QLocalSocket::readyRead, this, &IPCSocketTransport::readyRead);
+    QObject::connect(socket, &QLocalSocket::bytesWritten, this, &IPCSocketTransport::bytesWritten);
+    QObject::connect(socket, &QLocalSocket::disconnected, this,
+                     [this] { end(QStringLiteral("the peer closed it")); });
+    QObject::connect(socket, &QLocalSocket::errorOccurred, this,
+                     [this](QLocalSocket::LocalSocketError error) {
+                         // waitForReadyRead(0) in poll() reports its time-out as an error.
+                         if (error == QLocalSocket::SocketTimeoutError)
+                             return;
+                         end(error == QLocalSocket::PeerClosedError
+                                     ? QStringLiteral("the peer closed it")
+                                     : m_socket->errorString());
+                     });
+}
+
+qint64 IPCSocketLocalSocketTransport::bytesAvailable() const
+{
+    return m_ended ? m_rest.size() - m_restOffset : m_socket->bytesAvailable();
+}
+
+qint64 IPCSocketLocalSocketTransport::read(char *data, qint64 maxSize)
+{
+    if (!m_ended)
+        return qMax<qint64>(m_socket->read(data, maxSize), 0);
+    const qint64 n = qMin(maxSize, bytesAvailable());
+    std::memcpy(data, m_rest.constData() + m_restOffset, size_t(n));
+    m_restOffset += qsizetype(n);
+    return n;
+}
+
+QByteArray IPCSocketLocalSocketTransport::peek(qint64 maxSize) const
+{
+    if (!m_ended)
+        return m_socket->peek(maxSize);
+    return QByteArray(m_rest.constData() + m_restOffset,
+                      qsizetype(qMin(maxSize, bytesAvailable())));
+}
+
+bool IPCSocketLocalSocketTransport::canReadLine() const
+{
+    if (!m_ended)
+        return m_socket->canReadLine();
+    return std::memchr(m_rest.constData() + m_restOffset, '\n', size_t(bytesAvailable()));
+}
+
+qint64 IPCSocketLocalSocketTransport::write(const char *data, qint64 size)
+{
+    return isConnected() ? m_socket->write(data, size) : -1;
+}
+
+qint64 IPCSocketLocalSocketTransport::bytesToWrite() const
+{
+    return m_ended ? 0 : m_socket->bytesToWrite();
+}
+
+bool IPCSocketLocalSocketTransport::flush()
+{
+    return !m_ended && m_socket->flush();
+}
+
+bool IPCSocketLocalSocketTransport::isConnected() const
+{
+    return !m_ended && m_socket->state() == QLocalSocket::ConnectedState;
+}
+
+qintptr IPCSocketLocalSocketTransport::descriptor() const
+{
+    return m_ended ? -1 : m_socket->socketDescriptor();
+}
+
+void IPCSocketLocalSocketTransport::poll()
+{
+    if (m_ended)
+        return;
+    if (m_socket->bytesToWrite() > 0)
+        m_socket->flush();
+    if (!m_ended)
+        m_socket->waitForReadyRead(0);
+}
+
+bool IPCSocketLocalSocketTransport::waitForReadyRead(int msecs)
+{
+    return !m_ended && m_socket->waitForReadyRead(msecs);
+}
+
+bool IPCSocketLocalSocketTransport::waitForBytesWritten(int msecs)
+{
+    return !m_ended && m_socket->waitForBytesWritten(msecs);
+}
+
+void IPCSocketLocalSocketTransport::close(bool sendPending)
+{
+    QObject::disconnect(this, nullptr, nullptr, nullptr);
+    // Out of its owner's children: the owner may be being deleted (even
+    // from a slot of ours) while this still unwinds.
+    setParent(nullptr);
+    if (m_ended) {
+        deleteLater();
+        return;
+    }
+    if (!sendPending || m_socket->state() != QLocalSocket::ConnectedState) {
+        m_socket->abort();
+        deleteLater();
+        return;
+    }
+    // As QLocalSocket::disconnectFromServer() does: what is queued goes out
+    // first.
+    m_socket->flush();
+    if (m_socket->bytesToWrite() > 0)
+        IPCSocketTransports::keepAlive(this);
+    QObject::disconnect(m_socket, nullptr, this, nullptr);
+    QObject::connect(m_socket, &QLocalSocket::disconnected, this, &QObject::deleteLater);
+    m_socket->disconnectFromServer();
+    if (m_socket->state() == QLocalSocket::UnconnectedState)
+        deleteLater();
+}
+
+void IPCSocketLocalSocketTransport::end(const QString &cause)
+{
+    if (m_ended)
+        return;
+    m_ended = true;
+    // Keep what arrived: the socket's buffer, and what the system still
+    // holds (a failed write makes QAbstractSocket drop both).
+    m_rest = m_socket->readAll();
+    IPCSocketPlatform::drain(m_socket->socketDescriptor(), &m_rest);
+    QObject::disconnect(m_socket, nullptr, this, nullptr);
+    std::exchange(m_socket, nullptr)->deleteLater();
+    emit ended(cause);
+}
+
+namespace IPCSocketTransports {
+
+IPCSocketTransport *adopt(qintptr descriptor, QObject *parent, QString *error)
+{
+#ifndef Q_OS_WIN
+    if (qEnvironmentVariable("IPCSOCKET_TRANSPORT") != QLatin1String("qlocalsocket"))
+        return new IPCSocketDescriptorTransport(int(descriptor), parent);
+#endif
+    auto socket = std::make_unique<QLocalSocket>();
+    if (!socket->setSocketDescriptor(descriptor, QLocalSocket::ConnectedState,
+                                     QIODevice::ReadWrite)) {
+        *error = socket->errorString();
+        return nullptr;
+    }
+    return new IPCSocketLocalSocketTransport(socket.release(), parent);
+}
+
+void keepAlive(QObject *transport)
+{
+    // Past the life of its IPCSocket (the application deletes it last),
+    // as long as it lives in the application's thread.
+    if (QCoreApplication *app = QCoreApplication::instance();
+        app && app->thread() == transport->thread())
+        transport->setParent(app);
+}
+
+} // namespace IPCSocketTransports

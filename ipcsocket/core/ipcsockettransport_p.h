@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#ifndef IPCSOCKETTRANSPORT_P_H
+#define IPCSOCKETTRANSPORT_P_H
+
+//
+//  W A R N I N G
+//  -------------
+// This file is not part of the IPCSocket API. It may change without notice.
+//
+
+#include <QtCore/qbytearray.h>
+#include <QtCore/qobject.h>
+
+#include <deque>
+
+QT_BEGIN_NAMESPACE
+class QLocalSocket;
+class QSocketNotifier;
+QT_END_NAMESPACE
+
+// One established connection: the bytes both ways, and its end. IPCSocket
+// is the same on every transport; only how the bytes move differs.
+class IPCSocketTransport : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+
+    // What arrived and is not read yet; after the end, what is left of it.
+    virtual qint64 bytesAvailable() const = 0;
+    virtual qint64 read(char *data, qint64 maxSize) = 0;
+    virtual QByteArray peek(qint64 maxSize) const = 0;
+    virtual bool canReadLine() const = 0;
+
+    virtual qint64 write(const char *data, qint64 size) = 0;
+    virtual qint64 bytesToWrite() const = 0;
+    // Hands what is queued to the system now; true if any bytes went.
+    virtual bool flush() = 0;
+
+    // False once the connection has ended.
+    virtual bool isConnected() const = 0;
+    virtual qintptr descriptor() const = 0;
+
+    // Reads and writes what the system is ready for, without an event loop.
+    virtual void poll() = 0;
+    virtual bool waitForReadyRead(int msecs) = 0;
+    virtual bool waitForBytesWritten(int msecs) = 0;
+
+    // Ends the connection from this side. With sendPending, the bytes that
+    // write() accepted still go out first; either way the transport deletes
+    // itself when it is done, and emits nothing more to its old owner.
+    virtual void close(bool sendPending) = 0;
+
+Q_SIGNALS:
+    void readyRead();
+    void bytesWritten(qint64 bytes);
+    // The peer closed the connection, or it failed; emitted once, after the
+    // last readyRead().
+    void ended(const QString &cause);
+};
+
+#ifndef Q_OS_WIN
+// The connection driven on its descriptor directly (Unix): bytes go from
+// the system into one buffer and from there to the reader.
+class IPCSocketDescriptorTransport : public IPCSocketTransport
+{
+    Q_OBJECT
+public:
+    IPCSocketDescriptorTransport(int descriptor, QObject *parent);
+    ~IPCSocketDescriptorTransport() override;
+
+    qint64 bytesAvailable() const override;
+    qint64 read(char *data, qint64 maxSize) override;
+    QByteArray peek(qint64 maxSize) const override;
+    bool canReadLine() const override;
+    qint64 write(const char *data, qint64 size) override;
+    qint64 bytesToWrite() const override;
+    bool flush() override;
+    bool isConnected() const override;
+    qintptr descriptor() const override;
+    void poll() override;
+    bool waitForReadyRead(int msecs) override;
+    bool waitForBytesWritten(int msecs) override;
+    void close(bool sendPending) override;
+
+private:
+    // Reads what the system holds; emits readyRead() and, at the end, ended().
+    bool readAvailable();
+    // Hands bytes to the system without waiting: how many went, or -1
+    // when the connection broke.
+    qint64 send(const char *data, qint64 size);
+    qint64 sendQueued();
+    // Emits bytesWritten() for what went, once at a time.
+    void reportWritten(qint64 bytes);
+    void end(const QString &cause);
+    void closeDescriptor();
+    void updateWriteNotifier();
+
+    int m_fd;
+    QSocketNotifier *m_readNotifier = nullptr;
+    QSocketNotifier *m_writeNotifier = nullptr;
+    QByteArray m_in;
+    qsizetype m_inOffset = 0;
+    // Queued writes, one chunk a write() (never moved once queued), and how
+    // much of the first one has gone.
+    std::deque<QByteArray> m_out;
+    qsizetype m_outOffset = 0;
+    qint64 m_outBytes = 0;
+    qint64 m_unreported = 0; // sent, bytesWritten() not yet emitted
+    bool m_reporting = false;
+    bool m_ended = false;
+    bool m_closing = false; // close(true): sending the rest, then gone
+    QString m_brokenCause; // a send failed; the end is yet to be read
+};
+#endif
+
+// The connection on QLocalSocket: what Windows uses, and Unix when
+// IPCSOCKET_TRANSPORT=qlocalsocket is set (so that the tests cover it).
+class IPCSocketLocalSocketTransport : public IPCSocketTransport
+{
+    Q_OBJECT
+public:
+    IPCSocketLocalSocketTransport(QLocalSocket *socket, QObject *parent);
+
+    qint64 bytesAvailable() const override;
+    qint64 read(char *data, qint64 maxSize) override;
+    QByteArray peek(qint64 maxSize) const override;
+    bool canReadLine() const override;
+    qint64 write(const char *data, qint64 size) override;
+    qint64 bytesToWrite() const override;
+    bool flush() override;
+    bool isConnected() const override;
+    qintptr descriptor() const override;
+    void poll() override;
+    bool waitForReadyRead(int msecs) override;
+    bool waitForBytesWritten(int msecs) override;
+    void close(bool sendPending) override;
+
+private:
+    void end(const QString &cause);
+
+    QLocalSocket *m_socket;
+    // The one copy: what the lost connection still held, kept readable.
+    QByteArray m_rest;
+    qsizetype m_restOffset = 0;
+    bool m_ended = false;
+};
+
+namespace IPCSocketTransports {
+
+// The transport for a connected descriptor, by default or as
+// IPCSOCKET_TRANSPORT says; nullptr with *error set if it cannot be used.
+IPCSocketTransport *adopt(qintptr descriptor, QObject *parent, QString *error);
+
+// For a transport that has to outlive its IPCSocket to send the rest.
+void keepAlive(QObject *transport);
+
+} // namespace IPCSocketTransports
+
+#endif // IPCSOCKETTRANSPORT_P_H

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include "ipcsockettransport_p.h"
+
+#include <QtCore/qsocketnotifier.h>
+
+#include <cerrno>
+#include <cstring>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+// What one readiness notification reads at most, so that a fast writer
+// cannot make a slow reader's buffer grow without a pause.
+constexpr qint64 ReadChunk = 256 * 1024;
+constexpr qint64 ReadBudget = 1024 * 1024;
+
+#ifdef MSG_NOSIGNAL
+constexpr int SendFlags = MSG_NOSIGNAL | MSG_DONTWAIT;
+#else
+constexpr int SendFlags = MSG_DONTWAIT; // macOS: SO_NOSIGPIPE is set on the socket
+#endif
+
+QString systemMessage(int err)
+{
+    return QString::fromLocal8Bit(std::strerror(err));
+}
+
+bool waitFor(int fd, short events, int msecs)
+{
+    pollfd fds = {fd, events, 0};
+    int result;
+    do {
+        result = ::poll(&fds, 1, msecs);
+    } while (result < 0 && errno == EINTR);
+    return result > 0;
+}
+
+} // namespace
+
+IPCSocketDescriptorTransport::IPCSocketDescriptorTransport(int descriptor, QObject *parent)
+    : IPCSocketTransport(parent), m_fd(descriptor)
+{
+#ifdef SO_NOSIGPIPE
+    const int on = 1;
+    ::setsockopt(m_fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof(on));
+#endif
+    m_readNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Read, this);
+    QObject::connect(m_readNotifier, &QSocketNotifier::activated, this,
+                     [this] { readAvailable(); });
+    m_writeNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Write, this);
+    m_writeNotifier->setEnabled(false);
+    QObject::connect(m_writeNotifier, &QSocketNotifier::activated, this, [this] { flush(); });
+}
+
+IPCSocketDescriptorTransport::~IPCSocketDescriptorTransport()
+{
+    closeDescriptor();
+}
+
+qint64 IPCSocketDescriptorTransport::bytesAvailable() const
+{
+    return m_in.size() - m_inOffset;
+}
+
+qint64 IPCSocketDescriptorTransport::read(char *data, qint64 maxSize)
+{
+    const qint64 n = qMin(maxSize, bytesAvailable());
+    if (n <= 0)
+        return 0;
+    std::memcpy(data, m_in.constData() + m_inOffset, size_t(n));
+    m_inOffset += qsizetype(n);
+    if (m_inOffset == m_in.size()) {
+        // resize() keeps the capacity: the next message reuses it.
+        m_in.resize(0);
+        m_inOffset = 0;
+    }
+    return n;
+}
+
+QByteArray IPCSocketDescriptorTransport::peek(qint64 maxSize) const
+{
+    return QByteArray(m_in.constData() + m_inOffset, qsizetype(qMin(maxSize, bytesAvailable())));
+}
+
+bool IPCSocketDescriptorTransport::canReadLine() const
+{
+    return std::memchr(m_in.constData() + m_inOffset, '\n', size_t(bytesAvailable())) != nullptr;
+}
+
+qint64 IPCSocketDescriptorTransport::write(const char *data, qint64 size)
+{
+    if (!isConnected() || m_closing)
+        return -1;
+    // Nothing queued: hand the bytes to the system at once, without copying
+    // them. bytesWritten() for them comes from flush() or the event loop,
+    // never from inside write().
+    qint64 sent = 0;
+    if (bytesToWrite() == 0) {
+        sent = qMax<qint64>(send(data, size), 0);
+        m_unreported += sent;
+    }
+    if (sent < size) {
+        m_out.emplace_back(data + sent, qsizetype(size - sent));
+        m_outBytes += size - sent;
+    }
+    updateWriteNotifier();
+    return size;
+}
+
+qint64 IPCSocketDescriptorTransport::bytesToWrite() const
+{
+    return m_outBytes;
+}
+
+bool IPCSocketDescriptorTransport::flush()
+{
+    const bool wrote = sendQueued() > 0 || m_unreported > 0;
+    reportWritten(0);
+    updateWriteNotifier();
+    return wrote;
+}
+
+bool IPCSocketDescriptorTransport::isConnected() const
+{
+    return !m_ended && m_fd >= 0;
+}
+
+qintptr IPCSocketDescriptorTransport::descriptor() const
+{
+    return isConnected() ? m_fd : -1;
+}
+
+void IPCSocketDescriptorTransport::poll()
+{
+    if (m_fd < 0)
+        return;
+    if (bytesToWrite() > 0 || m_unreported > 0)
+        flush();
+    if (m_fd >= 0 && !m_ended && waitFor(m_fd, POLLIN, 0))
+        readAvailable();
+}
+
+bool IPCSocketDescriptorTransport::waitForReadyRead(int msecs)
+{
+    if (!isConnected())
+        return false;
+    if (bytesToWrite() > 0)
+        flush();
+    return m_fd >= 0 && waitFor(m_fd, POLLIN, msecs) && readAvailable();
+}
+
+bool IPCSocketDescriptorTransport::waitForBytesWritten(int msecs)
+{
+    if (m_unreported > 0)
+        return flush();
+    if (!isConnected() || bytesToWrite() == 0)
+        return false;
+    return waitFor(m_fd, POLLOUT, msecs) && flush();
+}
+
+void IPCSocketDescriptorTransport::close(bool sendPending)
+{
+    QObject::disconnect(this, nullptr, nullptr, nullptr);
+    // Out of its owner's children: the owner may be being deleted (even
+    // from a slot of ours) while this still unwinds.
+    setParent(nullptr);
+    if (m_readNotifier)
+        m_readNotifier->setEnabled(false);
+    if (sendPending && isConnected() && bytesToWrite() > 0) {
+        flush();
+        if (bytesToWrite() > 0) {
+            m_closing = true;
+            IPCSocketTransports::keepAlive(this);
+            updateWriteNotifier();
+            return;
+        }
+    }
+    closeDescriptor();
+    deleteLater();
+}
+
+bool IPCSocketDescriptorTransport::readAvailable()
+{
+    if (m_fd < 0)
+        return false;
+    qint64 total = 0;
+    QString endCause;
+    while (total < ReadBudget) {
+        // Only what is unread stays: move it to the front before growing.
+        if (m_inOffset > 0 && m_inOffset >= m_in.size() / 2) {
+            m_in.remove(0, m_inOffset);
+            m_inOffset = 0;
+        }
+        const qsizetype old = m_in.size();
+        m_in.resize(old + ReadChunk);
+        const ssize_t n = ::read(m_fd, m_in.data() + old, size_t(ReadChunk));
+        m_in.resize(old + qsizetype(qMax<ssize_t>(n, 0)));
+        if (n > 0) {
+            total += n;
+            if (n < ReadChunk)
+                break; // drained: no need to ask again to hear EAGAIN
+            continue;
+        }
+        if (n == 0) {
+            endCause = QStringLiteral("the peer closed it");
+            break;
+        }
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK)
+            endCause = systemMessage(errno);
+        break;
+    }
+    if (total > 0)
+        emit readyRead();
+    if (!endCause.isEmpty())
+        end(endCause);
+    else if (total == 0 && !m_brokenCause.isEmpty())
+        end(m_brokenCause);
+    return total > 0;
+}
+
+qint64 IPCSocketDescriptorTransport::send(const char *data, qint64 size)
+{
+    qint64 sent = 0;
+    while (m_fd >= 0 && sent < size) {
+        const ssize_t n = ::send(m_fd, data + sent, size_t(size - sent), SendFlags);
+        if (n > 0) {
+            sent += n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break;
+        // The peer is gone. What it sent before may still be unread: the
+        // end is reported by the read side, after those bytes.
+        m_brokenCause = n < 0 ? systemMessage(errno) : QStringLiteral("the peer closed it");
+        m_out.clear();
+        m_outOffset = 0;
+        m_outBytes = 0;
+        if (m_closing) {
+            closeDescriptor();
+            deleteLater();
+        } else {
+            QMetaObject::invokeMethod(
+                    this, [this] { readAvailable(); }, Qt::QueuedConnection);
+        }
+        return -1;
+    }
+    return sent;
+}
+
+qint64 IPCSocketDescriptorTransport::sendQueued()
+{
+    qint64 total = 0;
+    while (!m_out.empty()) {
+        const QByteArray &chunk = m_out.front();
+        const qint64 sent = send(chunk.constData() + m_outOffset, chunk.size() - m_outOffset);
+        if (sent <= 0)
+            break;
+        total += sent;
+        m_outBytes -= sent;
+        m_outOffset += qsizetype(sent);
+        if (m_outOffset < chunk.size())
+            break; // the system takes no more now
+        m_out.pop_front();
+        m_outOffset = 0;
+    }
+    m_unreported += total;
+    if (m_closing && bytesToWrite() == 0 && m_fd >= 0) {
+        closeDescriptor();
+        deleteLater();
+    }
+    return total;
+}
+
+void IPCSocketDescriptorTransport::reportWritten(qint64 bytes)
+{
+    // Unlike QAbstractSocket, writes made by a bytesWritten() slot are
+    // reported too, once that slot has returned.
+    m_unreported += bytes;
+    if (m_reporting)
+        return;
+    m_reporting = true;
+    while (m_unreported > 0)
+        emit bytesWritten(std::exchange(m_unreported, 0));
+    m_reporting = false;
+}
+
+void IPCSocketDescriptorTransport::end(const QString &cause)
+{
+    if (m_ended)
+        return;
+    m_ended = true;
+    closeDescriptor();
+    emit ended(cause);
+}
+
+void IPCSocketDescriptorTransport::closeDescriptor()
+{
+    if (m_fd < 0)
+        return;
+    delete m_readNotifier;
+    m_readNotifier = nullptr;
+    delete m_writeNotifier;
+    m_writeNotifier = nullptr;
+    ::close(std::exchange(m_fd, -1));
+}
+
+void IPCSocketDescriptorTransport::updateWriteNotifier()
+{
+    // Also for bytes sent but not reported yet: the event loop reports them.
+    if (m_writeNotifier)
+        m_writeNotifier->setEnabled(bytesToWrite() > 0 || m_unreported > 0);
+}
