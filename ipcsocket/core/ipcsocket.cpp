@@ -85,7 +85,7 @@ void IPCSocketPrivate::attach(IPCSocketTransport *connection)
     QObject::connect(connection, &IPCSocketTransport::bytesWritten, q, [this](qint64 bytes) {
         Q_Q(IPCSocket);
         emit q->bytesWritten(bytes);
-        emit q->bytesLeftToSendChanged();
+        notifyBytesLeftToSend();
     });
     QObject::connect(connection, &IPCSocketTransport::ended, q,
                      [this](const QString &cause) { onConnectionLost(cause); });
@@ -131,6 +131,9 @@ void IPCSocketPrivate::onConnectionLost(const QString &cause)
     deliverConnected();
     if (!stillOurs())
         return;
+    notifyBytesLeftToSend();
+    if (!stillOurs())
+        return;
     notifyChanges();
     if (!stillOurs())
         return;
@@ -170,6 +173,15 @@ void IPCSocketPrivate::detach()
         connection->close(true);
     }
     connectedPending = false;
+}
+
+void IPCSocketPrivate::notifyBytesLeftToSend()
+{
+    // On the hot path: a write that the system took at once changes nothing.
+    Q_Q(IPCSocket);
+    const qint64 now = q->bytesLeftToSend();
+    if (std::exchange(bytesLeftToSendNotified, now) != now)
+        emit q->bytesLeftToSendChanged();
 }
 
 qint64 IPCSocketPrivate::bufferedBytes() const
@@ -483,6 +495,9 @@ void IPCSocket::close()
     if (isOpen())
         QIODevice::close();
     QPointer<IPCSocket> guard(this);
+    d->notifyBytesLeftToSend();
+    if (!guard)
+        return;
     d->notifyChanges();
     if (guard && hadData)
         emit bytesAvailableChanged();
@@ -494,7 +509,7 @@ bool IPCSocket::flush()
     if (!transport)
         return false;
     const bool wrote = transport->flush();
-    emit bytesLeftToSendChanged();
+    d->notifyBytesLeftToSend();
     return wrote;
 }
 
@@ -539,6 +554,6 @@ qint64 IPCSocket::writeData(const char *data, qint64 size)
                                          + QStringLiteral(": the connection refused the bytes"));
         return -1;
     }
-    emit bytesLeftToSendChanged();
+    d->notifyBytesLeftToSend();
     return written;
 }

@@ -45,6 +45,7 @@ public:
     void onConnectionLost(const QString &cause);
     // Stops listening and ends the connection, sending what is queued.
     void detach();
+    void notifyBytesLeftToSend();
     qint64 bufferedBytes() const;
     // The first maxSize readable bytes, left where they are.
     QByteArray lookahead(qint64 maxSize) const;
@@ -67,6 +68,7 @@ public:
     qint64 bytesConsumed = 0;
     qint64 bytesAnnounced = 0;
     bool connectedPending = false;
+    qint64 bytesLeftToSendNotified = 0;
     State notified;
 };
 

@@ -310,9 +310,17 @@ void tst_IPCSocket::propertiesNotify()
     QCOMPARE(listeningChanged.size(), 2);
     QCOMPARE(listeningChanged.at(1).at(0).toBool(), false);
 
-    b.write(QByteArray("x"));
+    // Notified when the queue grows past what the system takes at once, and
+    // when it has drained.
+    b.write(pattern(0, 8 * 1024 * 1024));
     QVERIFY(leftToSendChanged.size() >= 1);
-    QTRY_VERIFY_WITH_TIMEOUT(availableChanged.size() >= 1, Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(b.bytesLeftToSend(), 0, Timeout);
+    QVERIFY(leftToSendChanged.size() >= 2);
+    QTRY_COMPARE_WITH_TIMEOUT(a.bytesAvailable(), 8 * 1024 * 1024, Timeout);
+    QVERIFY(availableChanged.size() >= 1);
+    a.readAll();
+    b.write(QByteArray("x"));
+    QTRY_COMPARE_WITH_TIMEOUT(a.bytesAvailable(), 1, Timeout);
     availableChanged.clear();
     a.readAll();
     QVERIFY(availableChanged.size() >= 1);
