@@ -168,6 +168,25 @@ void print(const QString &line)
     std::fflush(stdout);
 }
 
+// Columns padded to their widths; the last one is not padded.
+void printTable(const QList<QPair<QString, int>> &columns, const QList<QStringList> &rows)
+{
+    const auto line = [&](const QStringList &cells) {
+        QString text;
+        for (qsizetype i = 0; i < columns.size(); ++i) {
+            const int width = i + 1 < columns.size() ? -columns.at(i).second : 0;
+            text += QStringLiteral("%1 ").arg(cells.value(i), width);
+        }
+        print(text.trimmed());
+    };
+    QStringList headers;
+    for (const auto &column : columns)
+        headers.append(column.first);
+    line(headers);
+    for (const QStringList &row : rows)
+        line(row);
+}
+
 int orchestrate(const Options &options)
 {
     Orchestrator orchestrator(options);
@@ -235,26 +254,19 @@ int orchestrate(const Options &options)
         print(QStringLiteral("\nRound trip, %1-byte messages (%2 a run)")
                       .arg(size)
                       .arg(options.iterations));
-        print(QStringLiteral("%1 %2 %3 %4 %5 %6 %7")
-                      .arg(QStringLiteral("case"), -18)
-                      .arg(QStringLiteral("p50 (min-max)"), -30)
-                      .arg(QStringLiteral("p99"), -10)
-                      .arg(QStringLiteral("max"), -10)
-                      .arg(QStringLiteral("one-way p50"), -12)
-                      .arg(QStringLiteral("/raw-poll"), -10)
-                      .arg(QStringLiteral("/qlocalsocket")));
         for (int i = 0; i < rows.size(); ++i) {
-            const Transport transport = options.transports.at(i);
-            print(QStringLiteral("%1 %2 %3 %4 %5 %6 %7")
-                          .arg(rows[i][0], -18)
-                          .arg(rows[i][1], -30)
-                          .arg(rows[i][2], -10)
-                          .arg(rows[i][3], -10)
-                          .arg(rows[i][4], -12)
-                          .arg(ratio(p50s.value(transport), p50s.value(Transport::RawPoll)), -10)
-                          .arg(ratio(p50s.value(transport),
-                                     p50s.value(Transport::QLocalSocketLoop))));
+            const double p50 = p50s.value(options.transports.at(i));
+            rows[i] << ratio(p50, p50s.value(Transport::RawPoll))
+                    << ratio(p50, p50s.value(Transport::QLocalSocketLoop));
         }
+        printTable({{QStringLiteral("case"), 18},
+                    {QStringLiteral("p50 (min-max)"), 30},
+                    {QStringLiteral("p99"), 10},
+                    {QStringLiteral("max"), 10},
+                    {QStringLiteral("one-way p50"), 12},
+                    {QStringLiteral("/raw-poll"), 10},
+                    {QStringLiteral("/qlocalsocket"), 0}},
+                   rows);
     }
     document.insert(QStringLiteral("round_trip"), pingPong);
 
@@ -301,26 +313,18 @@ int orchestrate(const Options &options)
         print(QStringLiteral(
                       "\nStreaming %1 MiB in 64 KiB writes (writer keeps at most 1 MiB queued)")
                       .arg(options.streamBytes / (1024 * 1024)));
-        print(QStringLiteral("%1 %2 %3 %4 %5 %6")
-                      .arg(QStringLiteral("case"), -18)
-                      .arg(QStringLiteral("GB/s (min-max)"), -22)
-                      .arg(QStringLiteral("writer MiB"), -11)
-                      .arg(QStringLiteral("reader MiB"), -11)
-                      .arg(QStringLiteral("/raw-poll"), -10)
-                      .arg(QStringLiteral("/qlocalsocket")));
         for (int i = 0; i < rows.size(); ++i) {
-            const Transport transport = options.transports.at(i);
-            print(QStringLiteral("%1 %2 %3 %4 %5 %6")
-                          .arg(rows[i][0], -18)
-                          .arg(rows[i][1], -22)
-                          .arg(rows[i][2], -11)
-                          .arg(rows[i][3], -11)
-                          .arg(ratio(throughputs.value(transport),
-                                     throughputs.value(Transport::RawPoll)),
-                               -10)
-                          .arg(ratio(throughputs.value(transport),
-                                     throughputs.value(Transport::QLocalSocketLoop))));
+            const double gbps = throughputs.value(options.transports.at(i));
+            rows[i] << ratio(gbps, throughputs.value(Transport::RawPoll))
+                    << ratio(gbps, throughputs.value(Transport::QLocalSocketLoop));
         }
+        printTable({{QStringLiteral("case"), 18},
+                    {QStringLiteral("GB/s (min-max)"), 22},
+                    {QStringLiteral("writer MiB"), 11},
+                    {QStringLiteral("reader MiB"), 11},
+                    {QStringLiteral("/raw-poll"), 10},
+                    {QStringLiteral("/qlocalsocket"), 0}},
+                   rows);
         print(QStringLiteral("\n(peak resident memory is of the whole process; ratios: this "
                              "case's figure over the baseline's)"));
     }

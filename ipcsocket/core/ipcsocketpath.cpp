@@ -17,6 +17,11 @@ QString describe(const char *action, const QString &path)
     return QStringLiteral("Cannot %1 '%2'").arg(QLatin1String(action), path);
 }
 
+IPCSocketFailure failure(int code, const char *action, const QString &path, const QString &cause)
+{
+    return {code, describe(action, path) + QStringLiteral(": ") + cause};
+}
+
 IPCSocketFailure check(const QString &path, const char *action)
 {
     if (path.isEmpty())

@@ -28,8 +28,11 @@ QString pipeNameForPath(const QString &absolutePath);
 // The file permission bits for an access mode (0600, 0660 or 0666).
 int permissions(IPCSocket::AccessMode mode);
 
-// "listen on '/tmp/x'": the start of every message about path.
+// "Cannot listen on '/tmp/x'": the start of every message about path.
 QString describe(const char *action, const QString &path);
+
+// A failure whose message is describe(action, path) and the cause.
+IPCSocketFailure failure(int code, const char *action, const QString &path, const QString &cause);
 
 } // namespace IPCSocketPath
 

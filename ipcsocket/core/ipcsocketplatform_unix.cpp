@@ -18,6 +18,8 @@
 
 namespace {
 
+using IPCSocketPath::failure;
+
 // Owns a descriptor until it is handed on; closes it on every early return.
 class Descriptor
 {
@@ -43,17 +45,31 @@ QString systemMessage(int err)
     return QString::fromLocal8Bit(std::strerror(err));
 }
 
-IPCSocketFailure failure(int code, const char *action, const QString &path, const QString &cause)
-{
-    return {code, IPCSocketPath::describe(action, path) + QStringLiteral(": ") + cause};
-}
-
 // Errors that any socket call can give, whatever it was doing.
 IPCSocketFailure resourceFailure(int err, const char *action, const QString &path)
 {
     const int code = (err == ENOMEM || err == ENOBUFS) ? IPCSocket::OutOfMemoryError
                                                        : IPCSocket::OpenDriverError;
     return failure(code, action, path, systemMessage(err));
+}
+
+// What connect() and bind() failing on the path itself means.
+IPCSocketFailure pathFailure(int err, const char *action, const QString &path)
+{
+    switch (err) {
+    case EACCES:
+    case EPERM:
+    case EROFS:
+        return failure(IPCSocket::PermissionDeniedError, action, path,
+                       QStringLiteral("permission denied (%1)").arg(systemMessage(err)));
+    case ENOENT:
+    case ENOTDIR:
+    case ENAMETOOLONG:
+    case ELOOP:
+        return failure(IPCSocket::InvalidPathError, action, path, systemMessage(err));
+    default:
+        return resourceFailure(err, action, path);
+    }
 }
 
 int newSocket()
@@ -169,18 +185,8 @@ IPCSocketTransport *connectToPath(const QString &path, QObject *parent, IPCSocke
         *result = failure(IPCSocket::NameResolutionError, action, path,
                           QStringLiteral("the listener there takes no more connections now"));
         break;
-    case EACCES:
-    case EPERM:
-        *result = failure(IPCSocket::PermissionDeniedError, action, path,
-                          QStringLiteral("permission denied (%1)").arg(systemMessage(err)));
-        break;
-    case ENOTDIR:
-    case ENAMETOOLONG:
-    case ELOOP:
-        *result = failure(IPCSocket::InvalidPathError, action, path, systemMessage(err));
-        break;
     default:
-        *result = resourceFailure(err, action, path);
+        *result = pathFailure(err, action, path);
         break;
     }
     return nullptr;
@@ -285,20 +291,8 @@ bool IPCSocketListener::listen(const QString &path, IPCSocket::AccessMode mode,
             *result = failure(IPCSocket::AddressInUseError, action, path,
                               QStringLiteral("the path is in use by another listener"));
             break;
-        case EACCES:
-        case EPERM:
-        case EROFS:
-            *result = failure(IPCSocket::PermissionDeniedError, action, path,
-                              QStringLiteral("permission denied (%1)").arg(systemMessage(err)));
-            break;
-        case ENOENT:
-        case ENOTDIR:
-        case ENAMETOOLONG:
-        case ELOOP:
-            *result = failure(IPCSocket::InvalidPathError, action, path, systemMessage(err));
-            break;
         default:
-            *result = resourceFailure(err, action, path);
+            *result = pathFailure(err, action, path);
             break;
         }
         return false;

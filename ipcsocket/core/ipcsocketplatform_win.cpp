@@ -20,14 +20,11 @@
 
 namespace {
 
+using IPCSocketPath::failure;
+
 QString pipeFor(const QString &path)
 {
     return IPCSocketPath::pipeNameForPath(QFileInfo(path).absoluteFilePath());
-}
-
-IPCSocketFailure failure(int code, const char *action, const QString &path, const QString &cause)
-{
-    return {code, IPCSocketPath::describe(action, path) + QStringLiteral(": ") + cause};
 }
 
 } // namespace

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
+#include "pattern.h"
+
 #include <ipcsocket.h>
 
 #include <QtCore/qcryptographichash.h>
@@ -27,14 +29,6 @@ namespace {
 constexpr int Timeout = 20000;
 // For the transfers of tens of megabytes, on a slow (sanitizer) build.
 constexpr int LongTimeout = 120000;
-
-QByteArray pattern(qint64 offset, qint64 size)
-{
-    QByteArray bytes(size, Qt::Uninitialized);
-    for (qint64 i = 0; i < size; ++i)
-        bytes[i] = char(((offset + i) * 2654435761u) >> 13);
-    return bytes;
-}
 
 QByteArray sha256(const QByteArray &bytes)
 {

@@ -15,6 +15,8 @@
 // root privileges first, so that permission checks apply to root too.
 // Every event is printed as a line on stdout: "connected", "error N MESSAGE".
 
+#include "../pattern.h"
+
 #include <ipcsocket.h>
 
 #include <QtCore/qcoreapplication.h>
@@ -29,14 +31,6 @@
 #endif
 
 namespace {
-
-QByteArray pattern(qint64 offset, qint64 size)
-{
-    QByteArray bytes(size, Qt::Uninitialized);
-    for (qint64 i = 0; i < size; ++i)
-        bytes[i] = char(((offset + i) * 2654435761u) >> 13);
-    return bytes;
-}
 
 void say(const QByteArray &line)
 {
