@@ -239,7 +239,12 @@ public:
           m_buffer(size_t(std::max(job.size, ChunkBytes)), 'x')
     {
         QObject::connect(device, &QIODevice::readyRead, device, [this] { onReadyRead(); });
-        QObject::connect(device, &QIODevice::bytesWritten, device, [this] { onBytesWritten(); });
+        // Only the streaming writer needs to hear of written bytes; a
+        // program that does not listen to bytesWritten() is spared the
+        // cost of reporting it (IPCSocket checks, QLocalSocket does not).
+        if (!job.server && job.phase == Phase::Stream)
+            QObject::connect(device, &QIODevice::bytesWritten, device,
+                             [this] { onBytesWritten(); });
     }
 
     void start()
@@ -267,6 +272,8 @@ public:
 private:
     void finish()
     {
+        // Past the measurement: block until the last bytes are out.
+        while (m_device->bytesToWrite() > 0 && m_device->waitForBytesWritten(1000)) { }
         m_finished = true;
         if (isFinished() && onFinished)
             onFinished();

@@ -7,6 +7,7 @@
 #include "ipcsockettransport_p.h"
 
 #include <QtCore/qcoreapplication.h>
+#include <QtCore/qmetaobject.h>
 #include <QtCore/qthread.h>
 
 #include <cstring>
@@ -89,6 +90,7 @@ void IPCSocketPrivate::attach(IPCSocketTransport *connection)
     });
     QObject::connect(connection, &IPCSocketTransport::ended, q,
                      [this](const QString &cause) { onConnectionLost(cause); });
+    updateReportsWrites();
 
     if (q->isOpen())
         q->QIODevice::close();
@@ -173,6 +175,17 @@ void IPCSocketPrivate::detach()
         connection->close(true);
     }
     connectedPending = false;
+}
+
+void IPCSocketPrivate::updateReportsWrites()
+{
+    Q_Q(IPCSocket);
+    static const QMetaMethod bytesWritten = QMetaMethod::fromSignal(&QIODevice::bytesWritten);
+    static const QMetaMethod leftToSend
+            = QMetaMethod::fromSignal(&IPCSocket::bytesLeftToSendChanged);
+    if (transport)
+        transport->setReportsWrites(q->isSignalConnected(bytesWritten)
+                                    || q->isSignalConnected(leftToSend));
 }
 
 void IPCSocketPrivate::notifyBytesLeftToSend()
@@ -538,6 +551,18 @@ qint64 IPCSocket::readData(char *data, qint64 maxSize)
     d->bytesConsumed += total;
     emit bytesAvailableChanged();
     return total;
+}
+
+void IPCSocket::connectNotify(const QMetaMethod &signal)
+{
+    QIODevice::connectNotify(signal);
+    d->updateReportsWrites();
+}
+
+void IPCSocket::disconnectNotify(const QMetaMethod &signal)
+{
+    QIODevice::disconnectNotify(signal);
+    d->updateReportsWrites();
 }
 
 qint64 IPCSocket::writeData(const char *data, qint64 size)

@@ -46,6 +46,8 @@ public:
     // Stops listening and ends the connection, sending what is queued.
     void detach();
     void notifyBytesLeftToSend();
+    // Tells the transport whether anyone listens to bytesWritten().
+    void updateReportsWrites();
     qint64 bufferedBytes() const;
     // The first maxSize readable bytes, left where they are.
     QByteArray lookahead(qint64 maxSize) const;

@@ -46,6 +46,11 @@ public:
     virtual bool waitForReadyRead(int msecs) = 0;
     virtual bool waitForBytesWritten(int msecs) = 0;
 
+    // Whether bytes sent by write() are reported by the event loop even
+    // when no flush() follows. Off when nobody listens to bytesWritten():
+    // arming the write notifier for it costs more than the send itself.
+    virtual void setReportsWrites(bool reports) { Q_UNUSED(reports); }
+
     // Ends the connection from this side. With sendPending, the bytes that
     // write() accepted still go out first; either way the transport deletes
     // itself when it is done, and emits nothing more to its old owner.
@@ -82,6 +87,7 @@ public:
     bool waitForReadyRead(int msecs) override;
     bool waitForBytesWritten(int msecs) override;
     void close(bool sendPending) override;
+    void setReportsWrites(bool reports) override;
 
 private:
     // Reads what the system holds; emits readyRead() and, at the end, ended().
@@ -108,6 +114,7 @@ private:
     qint64 m_outBytes = 0;
     qint64 m_unreported = 0; // sent, bytesWritten() not yet emitted
     bool m_reporting = false;
+    bool m_reportsWrites = true;
     bool m_ended = false;
     bool m_closing = false; // close(true): sending the rest, then gone
     QString m_brokenCause; // a send failed; the end is yet to be read

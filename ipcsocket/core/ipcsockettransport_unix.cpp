@@ -310,9 +310,16 @@ void IPCSocketDescriptorTransport::closeDescriptor()
     ::close(std::exchange(m_fd, -1));
 }
 
+void IPCSocketDescriptorTransport::setReportsWrites(bool reports)
+{
+    m_reportsWrites = reports;
+    updateWriteNotifier();
+}
+
 void IPCSocketDescriptorTransport::updateWriteNotifier()
 {
-    // Also for bytes sent but not reported yet: the event loop reports them.
+    // Also for bytes sent but not reported yet: the event loop reports
+    // them, when anyone listens.
     if (m_writeNotifier)
-        m_writeNotifier->setEnabled(bytesToWrite() > 0 || m_unreported > 0);
+        m_writeNotifier->setEnabled(bytesToWrite() > 0 || (m_unreported > 0 && m_reportsWrites));
 }
