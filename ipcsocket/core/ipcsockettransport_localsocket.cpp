@@ -43,7 +43,7 @@ qint64 IPCSocketLocalSocketTransport::read(char *data, qint64 maxSize)
     return n;
 }
 
-QByteArray IPCSocketLocalSocketTransport::peek(qint64 maxSize) const
+QByteArray IPCSocketLocalSocketTransport::peek(qint64 maxSize)
 {
     if (!m_ended)
         return m_socket->peek(maxSize);
@@ -51,7 +51,7 @@ QByteArray IPCSocketLocalSocketTransport::peek(qint64 maxSize) const
                       qsizetype(qMin(maxSize, bytesAvailable())));
 }
 
-bool IPCSocketLocalSocketTransport::canReadLine() const
+bool IPCSocketLocalSocketTransport::canReadLine()
 {
     if (!m_ended)
         return m_socket->canReadLine();

@@ -29,8 +29,8 @@ public:
     // What arrived and is not read yet; after the end, what is left of it.
     virtual qint64 bytesAvailable() const = 0;
     virtual qint64 read(char *data, qint64 maxSize) = 0;
-    virtual QByteArray peek(qint64 maxSize) const = 0;
-    virtual bool canReadLine() const = 0;
+    virtual QByteArray peek(qint64 maxSize) = 0;
+    virtual bool canReadLine() = 0;
 
     virtual qint64 write(const char *data, qint64 size) = 0;
     virtual qint64 bytesToWrite() const = 0;
@@ -76,8 +76,8 @@ public:
 
     qint64 bytesAvailable() const override;
     qint64 read(char *data, qint64 maxSize) override;
-    QByteArray peek(qint64 maxSize) const override;
-    bool canReadLine() const override;
+    QByteArray peek(qint64 maxSize) override;
+    bool canReadLine() override;
     qint64 write(const char *data, qint64 size) override;
     qint64 bytesToWrite() const override;
     bool flush() override;
@@ -92,6 +92,11 @@ public:
 private:
     // Reads what the system holds; emits readyRead() and, at the end, ended().
     bool readAvailable();
+    // read(2) into the end of the buffer: bytes read, 0 at the end, -1.
+    qint64 readIntoBuffer(qint64 maxSize);
+    // Moves what waits in the system into the buffer (for peek()).
+    void pullFromSystem();
+    qint64 bytesInSystem() const;
     // Hands bytes to the system without waiting: how many went, or -1
     // when the connection broke.
     qint64 send(const char *data, qint64 size);
@@ -107,6 +112,7 @@ private:
     QSocketNotifier *m_writeNotifier = nullptr;
     QByteArray m_in;
     qsizetype m_inOffset = 0;
+    qint64 m_inSystem = 0; // readable, still in the system (FIONREAD)
     // Queued writes, one chunk a write() (never moved once queued), and how
     // much of the first one has gone.
     std::deque<QByteArray> m_out;
@@ -131,8 +137,8 @@ public:
 
     qint64 bytesAvailable() const override;
     qint64 read(char *data, qint64 maxSize) override;
-    QByteArray peek(qint64 maxSize) const override;
-    bool canReadLine() const override;
+    QByteArray peek(qint64 maxSize) override;
+    bool canReadLine() override;
     qint64 write(const char *data, qint64 size) override;
     qint64 bytesToWrite() const override;
     bool flush() override;

@@ -6,15 +6,15 @@
 #include <cerrno>
 #include <cstring>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 namespace {
 
-// What one readiness notification reads at most, so that a fast writer
-// cannot make a slow reader's buffer grow without a pause.
-constexpr qint64 ReadChunk = 256 * 1024;
-constexpr qint64 ReadBudget = 1024 * 1024;
+// What a readiness notification reads into the buffer: the whole of most
+// messages; of a larger one the rest waits in the system for read().
+constexpr qint64 FirstSlice = 16 * 1024;
 
 #ifdef MSG_NOSIGNAL
 constexpr int SendFlags = MSG_NOSIGNAL | MSG_DONTWAIT;
@@ -61,32 +61,51 @@ IPCSocketDescriptorTransport::~IPCSocketDescriptorTransport()
 
 qint64 IPCSocketDescriptorTransport::bytesAvailable() const
 {
-    return m_in.size() - m_inOffset;
+    return (m_in.size() - m_inOffset) + m_inSystem;
 }
 
 qint64 IPCSocketDescriptorTransport::read(char *data, qint64 maxSize)
 {
-    const qint64 n = qMin(maxSize, bytesAvailable());
-    if (n <= 0)
-        return 0;
-    std::memcpy(data, m_in.constData() + m_inOffset, size_t(n));
-    m_inOffset += qsizetype(n);
-    if (m_inOffset == m_in.size()) {
-        // resize() keeps the capacity: the next message reuses it.
-        m_in.resize(0);
-        m_inOffset = 0;
+    qint64 n = qMin<qint64>(maxSize, m_in.size() - m_inOffset);
+    if (n > 0) {
+        std::memcpy(data, m_in.constData() + m_inOffset, size_t(n));
+        m_inOffset += qsizetype(n);
+        if (m_inOffset == m_in.size()) {
+            // resize() keeps the capacity: the next message reuses it.
+            m_in.resize(0);
+            m_inOffset = 0;
+        }
+    }
+    // The rest straight from the system into the reader's memory: the one
+    // copy a byte makes. The end of the stream is left to readAvailable().
+    if (n < maxSize && m_inSystem > 0 && m_fd >= 0) {
+        ssize_t r;
+        do {
+            r = ::read(m_fd, data + n, size_t(maxSize - n));
+        } while (r < 0 && errno == EINTR);
+        if (r > 0) {
+            n += r;
+            m_inSystem = qMax<qint64>(m_inSystem - r, 0);
+        } else {
+            m_inSystem = 0;
+        }
     }
     return n;
 }
 
-QByteArray IPCSocketDescriptorTransport::peek(qint64 maxSize) const
+QByteArray IPCSocketDescriptorTransport::peek(qint64 maxSize)
 {
-    return QByteArray(m_in.constData() + m_inOffset, qsizetype(qMin(maxSize, bytesAvailable())));
+    if (maxSize > m_in.size() - m_inOffset)
+        pullFromSystem();
+    return QByteArray(m_in.constData() + m_inOffset,
+                      qsizetype(qMin<qint64>(maxSize, m_in.size() - m_inOffset)));
 }
 
-bool IPCSocketDescriptorTransport::canReadLine() const
+bool IPCSocketDescriptorTransport::canReadLine()
 {
-    return std::memchr(m_in.constData() + m_inOffset, '\n', size_t(bytesAvailable())) != nullptr;
+    pullFromSystem();
+    return std::memchr(m_in.constData() + m_inOffset, '\n', size_t(m_in.size() - m_inOffset))
+           != nullptr;
 }
 
 qint64 IPCSocketDescriptorTransport::write(const char *data, qint64 size)
@@ -181,45 +200,62 @@ void IPCSocketDescriptorTransport::close(bool sendPending)
     deleteLater();
 }
 
+qint64 IPCSocketDescriptorTransport::readIntoBuffer(qint64 maxSize)
+{
+    // Only what is unread stays: move it to the front before growing.
+    if (m_inOffset > 0 && m_inOffset >= m_in.size() / 2) {
+        m_in.remove(0, m_inOffset);
+        m_inOffset = 0;
+    }
+    const qsizetype old = m_in.size();
+    m_in.resize(old + qsizetype(maxSize));
+    ssize_t n;
+    do {
+        n = ::read(m_fd, m_in.data() + old, size_t(maxSize));
+    } while (n < 0 && errno == EINTR);
+    m_in.resize(old + qsizetype(qMax<ssize_t>(n, 0)));
+    return n;
+}
+
+void IPCSocketDescriptorTransport::pullFromSystem()
+{
+    while (m_inSystem > 0 && m_fd >= 0) {
+        if (readIntoBuffer(qMax(m_inSystem, FirstSlice)) <= 0)
+            m_inSystem = 0;
+        else
+            m_inSystem = bytesInSystem();
+    }
+}
+
+qint64 IPCSocketDescriptorTransport::bytesInSystem() const
+{
+    int pending = 0;
+    return ::ioctl(m_fd, FIONREAD, &pending) == 0 ? pending : 0;
+}
+
 bool IPCSocketDescriptorTransport::readAvailable()
 {
     if (m_fd < 0)
         return false;
-    qint64 total = 0;
+    // A first slice into the buffer; a message that fits (most do) costs
+    // one system call. What is beyond it is only counted, and read()
+    // takes it straight into the reader's memory.
+    const qint64 n = readIntoBuffer(FirstSlice);
     QString endCause;
-    while (total < ReadBudget) {
-        // Only what is unread stays: move it to the front before growing.
-        if (m_inOffset > 0 && m_inOffset >= m_in.size() / 2) {
-            m_in.remove(0, m_inOffset);
-            m_inOffset = 0;
-        }
-        const qsizetype old = m_in.size();
-        m_in.resize(old + ReadChunk);
-        const ssize_t n = ::read(m_fd, m_in.data() + old, size_t(ReadChunk));
-        m_in.resize(old + qsizetype(qMax<ssize_t>(n, 0)));
-        if (n > 0) {
-            total += n;
-            if (n < ReadChunk)
-                break; // drained: no need to ask again to hear EAGAIN
-            continue;
-        }
-        if (n == 0) {
-            endCause = QStringLiteral("the peer closed it");
-            break;
-        }
-        if (errno == EINTR)
-            continue;
-        if (errno != EAGAIN && errno != EWOULDBLOCK)
-            endCause = systemMessage(errno);
-        break;
-    }
-    if (total > 0)
+    if (n > 0)
+        m_inSystem = n == FirstSlice ? bytesInSystem() : 0;
+    else if (n == 0)
+        endCause = QStringLiteral("the peer closed it");
+    else if (errno != EAGAIN && errno != EWOULDBLOCK)
+        endCause = systemMessage(errno);
+
+    if (n > 0)
         emit readyRead();
     if (!endCause.isEmpty())
         end(endCause);
-    else if (total == 0 && !m_brokenCause.isEmpty())
+    else if (n <= 0 && !m_brokenCause.isEmpty())
         end(m_brokenCause);
-    return total > 0;
+    return n > 0;
 }
 
 qint64 IPCSocketDescriptorTransport::send(const char *data, qint64 size)

@@ -147,6 +147,13 @@ void tst_ChatDemo::twoWindowsChat()
     Window a(m_path), b(m_path);
     QVERIFY(QTest::qWaitForWindowExposed(a.window.get()));
     QCOMPARE(QApplication::focusWidget(), b.textArea()); // typing starts at once
+    QVERIFY(!a.window->windowIcon().isNull());
+    QVERIFY(a.window->windowTitle().contains(m_path));
+    QVERIFY(a.window->minimumSize().width() >= 300);
+    // It resizes well: the list takes the room, the text area stays small.
+    a.window->resize(800, 700);
+    QTRY_VERIFY(a.window->findChild<QListWidget *>(QStringLiteral("listBox"))->height() > 400);
+    QVERIFY(a.textArea()->height() <= 100);
     connectWindows(a, b);
 
     a.type(QStringLiteral("Hello from A"));
