@@ -187,6 +187,18 @@ void printTable(const QList<QPair<QString, int>> &columns, const QList<QStringLi
         line(row);
 }
 
+// The columns every table ends with: the figure over raw poll()'s and over
+// QLocalSocket's, from the same run.
+void appendRatios(QList<QStringList> *rows, const QList<Transport> &transports,
+                  const QHash<Transport, double> &figures)
+{
+    for (qsizetype i = 0; i < rows->size(); ++i) {
+        const double figure = figures.value(transports.at(i));
+        (*rows)[i] << ratio(figure, figures.value(Transport::RawPoll))
+                   << ratio(figure, figures.value(Transport::QLocalSocketLoop));
+    }
+}
+
 int orchestrate(const Options &options)
 {
     Orchestrator orchestrator(options);
@@ -210,6 +222,19 @@ int orchestrate(const Options &options)
 
     bool failed = false;
     const int warmUps = options.quick ? 0 : 1;
+    // Warm-ups first, their results dropped; then the measured runs.
+    const auto repeat = [&](Transport transport, Phase phase, qint64 size, qint64 count,
+                            qint64 bytes, const auto &take) {
+        for (int run = 0; run < warmUps + options.runs; ++run) {
+            const auto result = orchestrator.measure(transport, phase, size, count, bytes);
+            if (!result) {
+                failed = true;
+                return;
+            }
+            if (run >= warmUps)
+                take(result->first, result->second);
+        }
+    };
 
     // Round trips.
     QJsonArray pingPong;
@@ -219,22 +244,15 @@ int orchestrate(const Options &options)
         for (const Transport transport : options.transports) {
             Figure p50, p99, max, oneWay;
             QString dispatcher;
-            for (int run = 0; run < warmUps + options.runs; ++run) {
-                const auto result = orchestrator.measure(transport, Phase::PingPong, size,
-                                                         options.iterations, 0);
-                if (!result) {
-                    failed = true;
-                    break;
-                }
-                if (run < warmUps)
-                    continue;
-                const auto &[client, server] = *result;
-                p50.values.append(client.value(QLatin1String("rtt_p50_ns")).toDouble());
-                p99.values.append(client.value(QLatin1String("rtt_p99_ns")).toDouble());
-                max.values.append(client.value(QLatin1String("rtt_max_ns")).toDouble());
-                oneWay.values.append(server.value(QLatin1String("oneway_p50_ns")).toDouble());
-                dispatcher = client.value(QLatin1String("dispatcher")).toString();
-            }
+            repeat(transport, Phase::PingPong, size, options.iterations, 0,
+                   [&](const QJsonObject &client, const QJsonObject &server) {
+                       p50.values.append(client.value(QLatin1String("rtt_p50_ns")).toDouble());
+                       p99.values.append(client.value(QLatin1String("rtt_p99_ns")).toDouble());
+                       max.values.append(client.value(QLatin1String("rtt_max_ns")).toDouble());
+                       oneWay.values.append(
+                               server.value(QLatin1String("oneway_p50_ns")).toDouble());
+                       dispatcher = client.value(QLatin1String("dispatcher")).toString();
+                   });
             p50s.insert(transport, p50.median());
             pingPong.append(QJsonObject{{QStringLiteral("transport"), nameOf(transport)},
                                         {QStringLiteral("size"), size},
@@ -254,11 +272,7 @@ int orchestrate(const Options &options)
         print(QStringLiteral("\nRound trip, %1-byte messages (%2 a run)")
                       .arg(size)
                       .arg(options.iterations));
-        for (int i = 0; i < rows.size(); ++i) {
-            const double p50 = p50s.value(options.transports.at(i));
-            rows[i] << ratio(p50, p50s.value(Transport::RawPoll))
-                    << ratio(p50, p50s.value(Transport::QLocalSocketLoop));
-        }
+        appendRatios(&rows, options.transports, p50s);
         printTable({{QStringLiteral("case"), 18},
                     {QStringLiteral("p50 (min-max)"), 30},
                     {QStringLiteral("p99"), 10},
@@ -277,21 +291,15 @@ int orchestrate(const Options &options)
     for (const Transport transport : options.transports) {
         Figure gbps;
         qint64 clientRss = 0, serverRss = 0;
-        for (int run = 0; run < warmUps + options.runs; ++run) {
-            const auto result
-                    = orchestrator.measure(transport, Phase::Stream, 0, 0, options.streamBytes);
-            if (!result) {
-                failed = true;
-                break;
-            }
-            if (run < warmUps)
-                continue;
-            const auto &[client, server] = *result;
-            gbps.values.append(double(options.streamBytes)
-                               / client.value(QLatin1String("seconds")).toDouble() / 1e9);
-            clientRss = std::max(clientRss, client.value(QLatin1String("rss_kb")).toInteger());
-            serverRss = std::max(serverRss, server.value(QLatin1String("rss_kb")).toInteger());
-        }
+        repeat(transport, Phase::Stream, 0, 0, options.streamBytes,
+               [&](const QJsonObject &client, const QJsonObject &server) {
+                   gbps.values.append(double(options.streamBytes)
+                                      / client.value(QLatin1String("seconds")).toDouble() / 1e9);
+                   clientRss
+                           = std::max(clientRss, client.value(QLatin1String("rss_kb")).toInteger());
+                   serverRss
+                           = std::max(serverRss, server.value(QLatin1String("rss_kb")).toInteger());
+               });
         throughputs.insert(transport, gbps.median());
         stream.append(QJsonObject{{QStringLiteral("transport"), nameOf(transport)},
                                   {QStringLiteral("gb_per_s"), gbps.json()},
@@ -313,11 +321,7 @@ int orchestrate(const Options &options)
         print(QStringLiteral(
                       "\nStreaming %1 MiB in 64 KiB writes (writer keeps at most 1 MiB queued)")
                       .arg(options.streamBytes / (1024 * 1024)));
-        for (int i = 0; i < rows.size(); ++i) {
-            const double gbps = throughputs.value(options.transports.at(i));
-            rows[i] << ratio(gbps, throughputs.value(Transport::RawPoll))
-                    << ratio(gbps, throughputs.value(Transport::QLocalSocketLoop));
-        }
+        appendRatios(&rows, options.transports, throughputs);
         printTable({{QStringLiteral("case"), 18},
                     {QStringLiteral("GB/s (min-max)"), 22},
                     {QStringLiteral("writer MiB"), 11},

@@ -6,11 +6,8 @@
 #include "ipcsockettext_p.h"
 #include "ipcsockettransport_p.h"
 
-#include <QtCore/qcoreapplication.h>
 #include <QtCore/qmetaobject.h>
-#include <QtCore/qthread.h>
 
-#include <cstring>
 #include <optional>
 
 namespace {
