@@ -212,8 +212,8 @@ int orchestrate(const Options &options)
                          {QStringLiteral("iterations"), options.iterations},
                          {QStringLiteral("stream_bytes"), options.streamBytes}};
     if (!options.json) {
-        print(QStringLiteral("ipcsocket-bench: %1, %2 cores, Qt %3, pin %4, %5 runs (median, "
-                             "min-max)")
+        print(QStringLiteral("ipcsocket-bench: %1, %2 cores, Qt %3, pin %4, %5 runs taking "
+                             "turns (median, min-max)")
                       .arg(cpuModel())
                       .arg(QThread::idealThreadCount())
                       .arg(QLatin1String(qVersion()), options.pin)
@@ -222,17 +222,18 @@ int orchestrate(const Options &options)
 
     bool failed = false;
     const int warmUps = options.quick ? 0 : 1;
-    // Warm-ups first, their results dropped; then the measured runs.
-    const auto repeat = [&](Transport transport, Phase phase, qint64 size, qint64 count,
-                            qint64 bytes, const auto &take) {
+    // Each run measures every case once, in turn, so that the machine's
+    // drift falls on all cases alike. Warm-up runs first, results dropped.
+    const auto measureAll = [&](Phase phase, qint64 size, qint64 count, qint64 bytes,
+                                const auto &take) {
         for (int run = 0; run < warmUps + options.runs; ++run) {
-            const auto result = orchestrator.measure(transport, phase, size, count, bytes);
-            if (!result) {
-                failed = true;
-                return;
+            for (const Transport transport : options.transports) {
+                const auto result = orchestrator.measure(transport, phase, size, count, bytes);
+                if (!result)
+                    failed = true;
+                else if (run >= warmUps)
+                    take(transport, result->first, result->second);
             }
-            if (run >= warmUps)
-                take(result->first, result->second);
         }
     };
 
@@ -241,31 +242,36 @@ int orchestrate(const Options &options)
     for (const qint64 size : options.sizes) {
         QHash<Transport, double> p50s;
         QList<QStringList> rows;
-        for (const Transport transport : options.transports) {
-            Figure p50, p99, max, oneWay;
-            QString dispatcher;
-            repeat(transport, Phase::PingPong, size, options.iterations, 0,
-                   [&](const QJsonObject &client, const QJsonObject &server) {
-                       p50.values.append(client.value(QLatin1String("rtt_p50_ns")).toDouble());
-                       p99.values.append(client.value(QLatin1String("rtt_p99_ns")).toDouble());
-                       max.values.append(client.value(QLatin1String("rtt_max_ns")).toDouble());
-                       oneWay.values.append(
+        QHash<Transport, Figure> p50, p99, max, oneWay;
+        QHash<Transport, QString> dispatcher;
+        measureAll(Phase::PingPong, size, options.iterations, 0,
+                   [&](Transport transport, const QJsonObject &client, const QJsonObject &server) {
+                       p50[transport].values.append(
+                               client.value(QLatin1String("rtt_p50_ns")).toDouble());
+                       p99[transport].values.append(
+                               client.value(QLatin1String("rtt_p99_ns")).toDouble());
+                       max[transport].values.append(
+                               client.value(QLatin1String("rtt_max_ns")).toDouble());
+                       oneWay[transport].values.append(
                                server.value(QLatin1String("oneway_p50_ns")).toDouble());
-                       dispatcher = client.value(QLatin1String("dispatcher")).toString();
+                       dispatcher[transport] = client.value(QLatin1String("dispatcher")).toString();
                    });
-            p50s.insert(transport, p50.median());
+        for (const Transport transport : options.transports) {
+            const Figure &median = p50[transport];
+            p50s.insert(transport, median.median());
             pingPong.append(QJsonObject{{QStringLiteral("transport"), nameOf(transport)},
                                         {QStringLiteral("size"), size},
-                                        {QStringLiteral("rtt_p50_ns"), p50.json()},
-                                        {QStringLiteral("rtt_p99_ns"), p99.json()},
-                                        {QStringLiteral("rtt_max_ns"), max.json()},
-                                        {QStringLiteral("oneway_p50_ns"), oneWay.json()},
-                                        {QStringLiteral("dispatcher"), dispatcher}});
-            rows.append(
-                    {nameOf(transport),
-                     QStringLiteral("%1 (%2-%3)")
-                             .arg(formatNs(p50.median()), formatNs(p50.min()), formatNs(p50.max())),
-                     formatNs(p99.median()), formatNs(max.median()), formatNs(oneWay.median())});
+                                        {QStringLiteral("rtt_p50_ns"), median.json()},
+                                        {QStringLiteral("rtt_p99_ns"), p99[transport].json()},
+                                        {QStringLiteral("rtt_max_ns"), max[transport].json()},
+                                        {QStringLiteral("oneway_p50_ns"), oneWay[transport].json()},
+                                        {QStringLiteral("dispatcher"), dispatcher[transport]}});
+            rows.append({nameOf(transport),
+                         QStringLiteral("%1 (%2-%3)")
+                                 .arg(formatNs(median.median()), formatNs(median.min()),
+                                      formatNs(median.max())),
+                         formatNs(p99[transport].median()), formatNs(max[transport].median()),
+                         formatNs(oneWay[transport].median())});
         }
         if (options.json)
             continue;
@@ -288,30 +294,32 @@ int orchestrate(const Options &options)
     QJsonArray stream;
     QHash<Transport, double> throughputs;
     QList<QStringList> rows;
-    for (const Transport transport : options.transports) {
-        Figure gbps;
-        qint64 clientRss = 0, serverRss = 0;
-        repeat(transport, Phase::Stream, 0, 0, options.streamBytes,
-               [&](const QJsonObject &client, const QJsonObject &server) {
-                   gbps.values.append(double(options.streamBytes)
-                                      / client.value(QLatin1String("seconds")).toDouble() / 1e9);
-                   clientRss
-                           = std::max(clientRss, client.value(QLatin1String("rss_kb")).toInteger());
-                   serverRss
-                           = std::max(serverRss, server.value(QLatin1String("rss_kb")).toInteger());
+    QHash<Transport, Figure> gbps;
+    QHash<Transport, qint64> writerRss, readerRss;
+    measureAll(Phase::Stream, 0, 0, options.streamBytes,
+               [&](Transport transport, const QJsonObject &client, const QJsonObject &server) {
+                   gbps[transport].values.append(double(options.streamBytes)
+                                                 / client.value(QLatin1String("seconds")).toDouble()
+                                                 / 1e9);
+                   writerRss[transport] = std::max(
+                           writerRss[transport], client.value(QLatin1String("rss_kb")).toInteger());
+                   readerRss[transport] = std::max(
+                           readerRss[transport], server.value(QLatin1String("rss_kb")).toInteger());
                });
-        throughputs.insert(transport, gbps.median());
+    for (const Transport transport : options.transports) {
+        const Figure &figure = gbps[transport];
+        throughputs.insert(transport, figure.median());
         stream.append(QJsonObject{{QStringLiteral("transport"), nameOf(transport)},
-                                  {QStringLiteral("gb_per_s"), gbps.json()},
-                                  {QStringLiteral("writer_peak_rss_kb"), clientRss},
-                                  {QStringLiteral("reader_peak_rss_kb"), serverRss}});
+                                  {QStringLiteral("gb_per_s"), figure.json()},
+                                  {QStringLiteral("writer_peak_rss_kb"), writerRss[transport]},
+                                  {QStringLiteral("reader_peak_rss_kb"), readerRss[transport]}});
         rows.append({nameOf(transport),
                      QStringLiteral("%1 (%2-%3)")
-                             .arg(gbps.median(), 0, 'f', 2)
-                             .arg(gbps.min(), 0, 'f', 2)
-                             .arg(gbps.max(), 0, 'f', 2),
-                     QString::number(clientRss / 1024.0, 'f', 1),
-                     QString::number(serverRss / 1024.0, 'f', 1)});
+                             .arg(figure.median(), 0, 'f', 2)
+                             .arg(figure.min(), 0, 'f', 2)
+                             .arg(figure.max(), 0, 'f', 2),
+                     QString::number(writerRss[transport] / 1024.0, 'f', 1),
+                     QString::number(readerRss[transport] / 1024.0, 'f', 1)});
     }
     document.insert(QStringLiteral("stream"), stream);
 
