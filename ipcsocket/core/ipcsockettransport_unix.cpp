@@ -66,6 +66,12 @@ qint64 IPCSocketDescriptorTransport::bytesAvailable() const
 
 qint64 IPCSocketDescriptorTransport::read(char *data, qint64 maxSize)
 {
+    // What waits in the system goes in one read(2): straight into the
+    // reader's memory when all of it fits there (one copy, as with raw
+    // sockets), else into the buffer first. Draining in several smaller
+    // reads would wake a writer on the same core once for each.
+    if (m_inSystem > 0 && maxSize - (m_in.size() - m_inOffset) < m_inSystem)
+        pullFromSystem();
     qint64 n = qMin<qint64>(maxSize, m_in.size() - m_inOffset);
     if (n > 0) {
         std::memcpy(data, m_in.constData() + m_inOffset, size_t(n));
@@ -76,19 +82,15 @@ qint64 IPCSocketDescriptorTransport::read(char *data, qint64 maxSize)
             m_inOffset = 0;
         }
     }
-    // The rest straight from the system into the reader's memory: the one
-    // copy a byte makes. The end of the stream is left to readAvailable().
+    // The end of the stream is left to readAvailable().
     if (n < maxSize && m_inSystem > 0 && m_fd >= 0) {
         ssize_t r;
         do {
             r = ::read(m_fd, data + n, size_t(maxSize - n));
         } while (r < 0 && errno == EINTR);
-        if (r > 0) {
+        if (r > 0)
             n += r;
-            m_inSystem = qMax<qint64>(m_inSystem - r, 0);
-        } else {
-            m_inSystem = 0;
-        }
+        m_inSystem = 0;
     }
     return n;
 }
@@ -219,12 +221,9 @@ qint64 IPCSocketDescriptorTransport::readIntoBuffer(qint64 maxSize)
 
 void IPCSocketDescriptorTransport::pullFromSystem()
 {
-    while (m_inSystem > 0 && m_fd >= 0) {
-        if (readIntoBuffer(qMax(m_inSystem, FirstSlice)) <= 0)
-            m_inSystem = 0;
-        else
-            m_inSystem = bytesInSystem();
-    }
+    if (m_inSystem > 0 && m_fd >= 0)
+        readIntoBuffer(m_inSystem);
+    m_inSystem = 0;
 }
 
 qint64 IPCSocketDescriptorTransport::bytesInSystem() const
