@@ -65,6 +65,8 @@ Q_SIGNALS:
 };
 
 #ifndef Q_OS_WIN
+struct iovec;
+
 // The connection driven on its descriptor directly (Unix): bytes go from
 // the system into one buffer and from there to the reader.
 class IPCSocketDescriptorTransport : public IPCSocketTransport
@@ -97,6 +99,9 @@ private:
     // Moves what waits in the system into the buffer (for peek()).
     void pullFromSystem();
     qint64 bytesInSystem() const;
+    // One sendmsg(2) without waiting: bytes sent, 0 when the system is
+    // full, -1 when the connection broke.
+    qint64 transmit(const iovec *vectors, int count);
     // Hands bytes to the system without waiting: how many went, or -1
     // when the connection broke.
     qint64 send(const char *data, qint64 size);

@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 namespace {
@@ -257,52 +258,85 @@ bool IPCSocketDescriptorTransport::readAvailable()
     return n > 0;
 }
 
+qint64 IPCSocketDescriptorTransport::transmit(const iovec *vectors, int count)
+{
+    msghdr message = {};
+    message.msg_iov = const_cast<iovec *>(vectors);
+    message.msg_iovlen = decltype(message.msg_iovlen)(count);
+    ssize_t n;
+    do {
+        n = ::sendmsg(m_fd, &message, SendFlags);
+    } while (n < 0 && errno == EINTR);
+    if (n >= 0)
+        return n;
+    if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return 0;
+    // The peer is gone. What it sent before may still be unread: the end is
+    // reported by the read side, after those bytes.
+    m_brokenCause = systemMessage(errno);
+    m_out.clear();
+    m_outOffset = 0;
+    m_outBytes = 0;
+    if (m_closing) {
+        closeDescriptor();
+        deleteLater();
+    } else {
+        QMetaObject::invokeMethod(
+                this, [this] { readAvailable(); }, Qt::QueuedConnection);
+    }
+    return -1;
+}
+
 qint64 IPCSocketDescriptorTransport::send(const char *data, qint64 size)
 {
     qint64 sent = 0;
     while (m_fd >= 0 && sent < size) {
-        const ssize_t n = ::send(m_fd, data + sent, size_t(size - sent), SendFlags);
-        if (n > 0) {
-            sent += n;
-            continue;
-        }
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            break;
-        // The peer is gone. What it sent before may still be unread: the
-        // end is reported by the read side, after those bytes.
-        m_brokenCause = n < 0 ? systemMessage(errno) : QStringLiteral("the peer closed it");
-        m_out.clear();
-        m_outOffset = 0;
-        m_outBytes = 0;
-        if (m_closing) {
-            closeDescriptor();
-            deleteLater();
-        } else {
-            QMetaObject::invokeMethod(
-                    this, [this] { readAvailable(); }, Qt::QueuedConnection);
-        }
-        return -1;
+        const iovec vector = {const_cast<char *>(data + sent), size_t(size - sent)};
+        const qint64 n = transmit(&vector, 1);
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            break; // the system takes no more now
+        sent += n;
     }
     return sent;
 }
 
 qint64 IPCSocketDescriptorTransport::sendQueued()
 {
+    // As many queued chunks as one sendmsg(2) takes, until the system is
+    // full: one system call for what one wake-up can send.
+    constexpr int MaximumVectors = 16;
     qint64 total = 0;
-    while (!m_out.empty()) {
-        const QByteArray &chunk = m_out.front();
-        const qint64 sent = send(chunk.constData() + m_outOffset, chunk.size() - m_outOffset);
+    while (!m_out.empty() && m_fd >= 0) {
+        iovec vectors[MaximumVectors];
+        int count = 0;
+        qint64 offered = 0;
+        qsizetype offset = m_outOffset;
+        for (auto chunk = m_out.cbegin(); chunk != m_out.cend() && count < MaximumVectors;
+             ++chunk, offset = 0) {
+            vectors[count].iov_base = const_cast<char *>(chunk->constData() + offset);
+            vectors[count].iov_len = size_t(chunk->size() - offset);
+            offered += chunk->size() - offset;
+            ++count;
+        }
+        const qint64 sent = transmit(vectors, count);
         if (sent <= 0)
             break;
         total += sent;
         m_outBytes -= sent;
-        m_outOffset += qsizetype(sent);
-        if (m_outOffset < chunk.size())
+        for (qint64 left = sent; left > 0;) {
+            const qint64 inFront = m_out.front().size() - m_outOffset;
+            if (left < inFront) {
+                m_outOffset += qsizetype(left);
+                break;
+            }
+            left -= inFront;
+            m_out.pop_front();
+            m_outOffset = 0;
+        }
+        if (sent < offered)
             break; // the system takes no more now
-        m_out.pop_front();
-        m_outOffset = 0;
     }
     m_unreported += total;
     if (m_closing && bytesToWrite() == 0 && m_fd >= 0) {
