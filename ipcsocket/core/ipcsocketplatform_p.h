@@ -80,8 +80,10 @@ private:
     quint64 m_device = 0;
     quint64 m_inode = 0;
     // A connection is a peer once it sends a byte or stays open this long;
-    // one that closes before is a liveness probe and is dropped.
-    static constexpr int CandidateGraceMs = 25;
+    // one that closes before is a liveness probe and is dropped. Long
+    // enough for a probing process that is descheduled between its
+    // connect() and close() on a busy machine.
+    static constexpr int CandidateGraceMs = 50;
     int m_candidate = -1;
     QSocketNotifier *m_candidateNotifier = nullptr;
     QDeadlineTimer m_candidateDeadline;
