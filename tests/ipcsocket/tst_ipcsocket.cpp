@@ -147,6 +147,7 @@ private Q_SLOTS:
     void invalidPath_data();
     void invalidPath();
     void permissionDenied();
+    void outOfDescriptors();
     void openIsRefused();
 
     void lookaheadDoesNotConsume();
@@ -769,6 +770,38 @@ void tst_IPCSocket::permissionDenied()
                    QStringLiteral("--as-nobody")});
     const QByteArray error = stranger.waitForLine("error");
     QVERIFY2(error.startsWith("error 109 "), error.constData());
+}
+
+void tst_IPCSocket::outOfDescriptors()
+{
+#ifdef IPCSOCKET_SANITIZED
+    QSKIP("UBSan checks memory through a pipe(2); with no descriptor left it reports "
+          "false errors. The normal build runs this test.");
+#endif
+    // No descriptor left for the socket: 100, with the path and the cause.
+    IPCSocket listener;
+    listener.setPath(socketPath());
+    QVERIFY(listener.listen());
+    Peer connector({QStringLiteral("connect"), socketPath(), QStringLiteral("attempt"),
+                    QStringLiteral("--exhaust-descriptors")});
+    QByteArray error = connector.waitForLine("error");
+    QVERIFY2(error.startsWith("error 100 "), error.constData());
+    QVERIFY2(error.contains(socketPath().toUtf8()), error.constData());
+    QCOMPARE(connector.waitForLine("failed"), QByteArray("failed"));
+
+    // None left to accept a peer with: the listener says so and stops,
+    // instead of waking up for the same connection forever.
+    const QString path = socketPath(QStringLiteral("full.sock"));
+    Peer full({QStringLiteral("listen"), path, QStringLiteral("sink"),
+               QStringLiteral("--exhaust-descriptors")});
+    QCOMPARE(full.waitForLine("listening"), QByteArray("listening"));
+    IPCSocket client;
+    client.setPath(path);
+    QVERIFY(client.connect());
+    error = full.waitForLine("error");
+    QVERIFY2(error.startsWith("error 100 "), error.constData());
+    QVERIFY2(error.contains(path.toUtf8()), error.constData());
+    QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(path), Timeout); // it stopped listening
 }
 
 void tst_IPCSocket::openIsRefused()

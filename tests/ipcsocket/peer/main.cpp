@@ -13,6 +13,9 @@
 //
 // --poll drives the socket with poll() and no event loop. --as-nobody drops
 // root privileges first, so that permission checks apply to root too.
+// --exhaust-descriptors uses up every file descriptor the process may have,
+// before connect() or right after listen(), so that creating or accepting
+// a socket fails.
 // Every event is printed as a line on stdout: "connected", "error N MESSAGE".
 
 #include "../pattern.h"
@@ -27,6 +30,8 @@
 #include <cstdio>
 
 #ifdef Q_OS_UNIX
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #endif
 
@@ -37,6 +42,15 @@ void say(const QByteArray &line)
     std::fputs(line.constData(), stdout);
     std::fputc('\n', stdout);
     std::fflush(stdout);
+}
+
+void exhaustDescriptors()
+{
+#ifdef Q_OS_UNIX
+    const rlimit limit = {64, 64};
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+    while (::open("/dev/null", O_RDONLY | O_CLOEXEC) >= 0) { }
+#endif
 }
 
 class Peer : public QObject
@@ -126,6 +140,7 @@ int main(int argc, char *argv[])
     QStringList args = app.arguments().mid(1);
     const bool polling = args.removeAll(QStringLiteral("--poll")) > 0;
     const bool asNobody = args.removeAll(QStringLiteral("--as-nobody")) > 0;
+    const bool exhaust = args.removeAll(QStringLiteral("--exhaust-descriptors")) > 0;
     if (args.size() < 3) {
         std::fputs("usage: ipcsocket-peer listen|connect PATH ACTION [N] [--poll] "
                    "[--as-nobody]\n",
@@ -141,8 +156,12 @@ int main(int argc, char *argv[])
 
     Peer peer(args.at(2), args.value(3).toLongLong(), polling);
     peer.m_socket.setPath(args.at(1));
-    const bool started = args.at(0) == QLatin1String("listen") ? peer.m_socket.listen()
-                                                               : peer.m_socket.connect();
+    const bool listening = args.at(0) == QLatin1String("listen");
+    if (exhaust && !listening)
+        exhaustDescriptors();
+    const bool started = listening ? peer.m_socket.listen() : peer.m_socket.connect();
+    if (exhaust && listening)
+        exhaustDescriptors();
     if (args.at(2) == QLatin1String("attempt")) {
         say(started ? "started" : "failed");
         return 0;
