@@ -366,6 +366,15 @@ QString IPCSocket::read(qint64 byteCount, QStringConverter::Encoding encoding)
     return d->readText(byteCount, encoding, true);
 }
 
+QByteArray IPCSocket::readAll()
+{
+    QByteArray result(bytesAvailable(), Qt::Uninitialized);
+    if (result.isEmpty())
+        return result;
+    result.resize(qMax<qint64>(QIODevice::read(result.data(), result.size()), 0));
+    return result;
+}
+
 QString IPCSocket::readAll(QStringConverter::Encoding encoding)
 {
     return d->readText(bytesAvailable(), encoding, true);

@@ -80,7 +80,9 @@ public:
     using QIODevice::read;
     QString read(qint64 byteCount, QStringConverter::Encoding encoding);
 
-    using QIODevice::readAll;
+    // Hides QIODevice::readAll(), which reads in 16 KiB pieces: this one
+    // reads what is there in one go, straight from the system when it can.
+    QByteArray readAll();
     QString readAll(QStringConverter::Encoding encoding);
 
     // These hide QIODevice's non-virtual write()s so that a write while not
