@@ -770,6 +770,15 @@ void tst_IPCSocket::permissionDenied()
                    QStringLiteral("--as-nobody")});
     const QByteArray error = stranger.waitForLine("error");
     QVERIFY2(error.startsWith("error 109 "), error.constData());
+
+    // WorldAccess lets the same stranger in.
+    IPCSocket open;
+    open.setPath(m_dir->filePath(QStringLiteral("world.sock")));
+    open.setAccessMode(IPCSocket::WorldAccess);
+    QVERIFY(open.listen());
+    Peer guest({QStringLiteral("connect"), open.path(), QStringLiteral("attempt"),
+                QStringLiteral("--as-nobody")});
+    QCOMPARE(guest.waitForLine("started"), QByteArray("started"));
 }
 
 void tst_IPCSocket::outOfDescriptors()
