@@ -10,15 +10,6 @@
 
 #include <optional>
 
-namespace {
-
-std::optional<QStringConverter::Encoding> encodingNamed(const QString &name)
-{
-    return QStringConverter::encodingForName(name.toLatin1().constData());
-}
-
-} // namespace
-
 // ---------------------------------------------------------------------------
 // IPCSocketPrivate
 
@@ -51,6 +42,16 @@ void IPCSocketPrivate::fail(const IPCSocketFailure &failure)
     emit q->error(failure.code, failure.message);
 }
 
+std::optional<QStringConverter::Encoding> IPCSocketPrivate::encodingNamed(const QString &name,
+                                                                          const char *action)
+{
+    const auto encoding = QStringConverter::encodingForName(name.toLatin1().constData());
+    if (!encoding)
+        fail(IPCSocketPath::failure(IPCSocket::InvalidStateError, action, path,
+                                    QStringLiteral("unknown text encoding '%1'").arg(name)));
+    return encoding;
+}
+
 bool IPCSocketPrivate::checkCanStart(const char *action)
 {
     Q_Q(IPCSocket);
@@ -65,8 +66,7 @@ bool IPCSocketPrivate::checkCanStart(const char *action)
                         .arg(unread);
     if (cause.isEmpty())
         return true;
-    fail(IPCSocket::InvalidStateError,
-         IPCSocketPath::describe(action, path) + QStringLiteral(": ") + cause);
+    fail(IPCSocketPath::failure(IPCSocket::InvalidStateError, action, path, cause));
     return false;
 }
 
@@ -76,8 +76,6 @@ void IPCSocketPrivate::attach(IPCSocketTransport *connection)
     if (transport)
         transport->close(false); // an ended connection whose bytes were all read
     transport = connection;
-    bytesConsumed = 0;
-    bytesAnnounced = 0;
 
     QObject::connect(connection, &IPCSocketTransport::readyRead, q, [this] { onReadyRead(); });
     QObject::connect(connection, &IPCSocketTransport::bytesWritten, q, [this](qint64 bytes) {
@@ -109,7 +107,6 @@ void IPCSocketPrivate::onReadyRead()
     deliverConnected();
     if (!guard || !transport)
         return;
-    bytesAnnounced = bytesConsumed + bufferedBytes();
     emit q->readyRead();
     if (!guard)
         return;
@@ -136,24 +133,13 @@ void IPCSocketPrivate::onConnectionLost(const QString &cause)
     notifyChanges();
     if (!stillOurs())
         return;
-    // 102 never overtakes data: what came last is announced first.
-    if (bytesConsumed + bufferedBytes() > bytesAnnounced) {
-        bytesAnnounced = bytesConsumed + bufferedBytes();
-        emit q->readyRead();
-        if (!stillOurs())
-            return;
-        emit q->dataAvailable();
-        if (!stillOurs())
-            return;
-        emit q->bytesAvailableChanged();
-        if (!stillOurs())
-            return;
-    }
+    // 102 never overtakes data: the transport has announced every byte
+    // before it ended (see IPCSocketTransport::ended()).
     emit q->readChannelFinished();
     if (!stillOurs())
         return;
-    fail(IPCSocket::LostConnection,
-         QStringLiteral("The connection on '%1' was lost: %2").arg(path, cause));
+    fail({IPCSocket::LostConnection,
+          QStringLiteral("The connection on '%1' was lost: %2").arg(path, cause)});
 }
 
 void IPCSocketPrivate::detach()
@@ -327,9 +313,8 @@ bool IPCSocket::canReadLine() const
 bool IPCSocket::open(OpenMode mode)
 {
     Q_UNUSED(mode);
-    d->fail(InvalidStateError,
-            IPCSocketPath::describe("open", d->path)
-                    + QStringLiteral(": an IPCSocket opens by listen() or connect()"));
+    d->fail(IPCSocketPath::failure(InvalidStateError, "open", d->path,
+                                   QStringLiteral("an IPCSocket opens by listen() or connect()")));
     return false;
 }
 
@@ -358,7 +343,7 @@ QByteArray IPCSocket::lookahead() const
 
 QString IPCSocket::lookahead(QStringConverter::Encoding encoding) const
 {
-    return const_cast<IPCSocketPrivate *>(d.get())->readText(bytesAvailable(), encoding, false);
+    return d->readText(bytesAvailable(), encoding, false);
 }
 
 QString IPCSocket::read(qint64 byteCount, QStringConverter::Encoding encoding)
@@ -383,8 +368,8 @@ QString IPCSocket::readAll(QStringConverter::Encoding encoding)
 qint64 IPCSocket::write(const char *data, qint64 length)
 {
     if (!isOpen()) {
-        d->fail(InvalidStateError,
-                IPCSocketPath::describe("write to", d->path) + QStringLiteral(": not connected"));
+        d->fail(IPCSocketPath::failure(InvalidStateError, "write to", d->path,
+                                       QStringLiteral("not connected")));
         return -1;
     }
     return QIODevice::write(data, length);
@@ -408,12 +393,8 @@ qint64 IPCSocket::write(const QString &text, QStringConverter::Encoding encoding
 
 QString IPCSocket::readText(qint64 byteCount, const QString &encoding)
 {
-    if (const auto known = encodingNamed(encoding))
-        return read(byteCount, *known);
-    d->fail(InvalidStateError,
-            IPCSocketPath::describe("read text from", d->path)
-                    + QStringLiteral(": unknown text encoding '%1'").arg(encoding));
-    return {};
+    const auto known = d->encodingNamed(encoding, "read text from");
+    return known ? read(byteCount, *known) : QString();
 }
 
 QString IPCSocket::readAllText(const QString &encoding)
@@ -423,22 +404,14 @@ QString IPCSocket::readAllText(const QString &encoding)
 
 QString IPCSocket::lookaheadText(const QString &encoding) const
 {
-    if (const auto known = encodingNamed(encoding))
-        return lookahead(*known);
-    d->fail(InvalidStateError,
-            IPCSocketPath::describe("look ahead in", d->path)
-                    + QStringLiteral(": unknown text encoding '%1'").arg(encoding));
-    return {};
+    const auto known = d->encodingNamed(encoding, "look ahead in");
+    return known ? lookahead(*known) : QString();
 }
 
 qint64 IPCSocket::writeText(const QString &text, const QString &encoding)
 {
-    if (const auto known = encodingNamed(encoding))
-        return write(text, *known);
-    d->fail(InvalidStateError,
-            IPCSocketPath::describe("write text to", d->path)
-                    + QStringLiteral(": unknown text encoding '%1'").arg(encoding));
-    return -1;
+    const auto known = d->encodingNamed(encoding, "write text to");
+    return known ? write(text, *known) : -1;
 }
 
 bool IPCSocket::listen()
@@ -554,7 +527,6 @@ qint64 IPCSocket::readData(char *data, qint64 maxSize)
     const qint64 total = d->transport ? d->transport->read(data, maxSize) : 0;
     if (total == 0)
         return d->streamEnded() ? -1 : 0; // -1: the stream has ended
-    d->bytesConsumed += total;
     emit bytesAvailableChanged();
     return total;
 }
@@ -574,15 +546,14 @@ void IPCSocket::disconnectNotify(const QMetaMethod &signal)
 qint64 IPCSocket::writeData(const char *data, qint64 size)
 {
     if (!isConnected()) {
-        d->fail(InvalidStateError,
-                IPCSocketPath::describe("write to", d->path)
-                        + QStringLiteral(": not connected (the connection was lost)"));
+        d->fail(IPCSocketPath::failure(InvalidStateError, "write to", d->path,
+                                       QStringLiteral("not connected (the connection was lost)")));
         return -1;
     }
     const qint64 written = d->transport->write(data, size);
     if (written < 0) {
-        d->fail(OpenDriverError, IPCSocketPath::describe("write to", d->path)
-                                         + QStringLiteral(": the connection refused the bytes"));
+        d->fail(IPCSocketPath::failure(OpenDriverError, "write to", d->path,
+                                       QStringLiteral("the connection refused the bytes")));
         return -1;
     }
     d->notifyBytesLeftToSend();

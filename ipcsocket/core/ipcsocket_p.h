@@ -15,6 +15,8 @@
 #include <QtCore/qlist.h>
 #include <QtCore/qpointer.h>
 
+#include <optional>
+
 class IPCSocketListener;
 class IPCSocketTransport;
 
@@ -37,7 +39,9 @@ public:
 
     bool checkCanStart(const char *action);
     void fail(const IPCSocketFailure &failure);
-    void fail(int code, const QString &message) { fail(IPCSocketFailure{code, message}); }
+    // The encoding called name, or nothing after failing with 106.
+    std::optional<QStringConverter::Encoding> encodingNamed(const QString &name,
+                                                            const char *action);
 
     void attach(IPCSocketTransport *connection);
     void deliverConnected();
@@ -65,10 +69,6 @@ public:
     QPointer<IPCSocketTransport> transport;
     // Closed connections that still send what write() accepted.
     QList<QPointer<IPCSocketTransport>> lingering;
-    // The receive side has been announced up to this many bytes (counted
-    // from the start of the connection), so that 102 never overtakes data.
-    qint64 bytesConsumed = 0;
-    qint64 bytesAnnounced = 0;
     bool connectedPending = false;
     qint64 bytesLeftToSendNotified = 0;
     State notified;

@@ -3,6 +3,7 @@
 #include "ipcsockettransport_p.h"
 
 #include <QtCore/qcoreapplication.h>
+#include <QtCore/qpointer.h>
 #include <QtCore/qthread.h>
 #include <QtNetwork/qlocalsocket.h>
 
@@ -30,12 +31,12 @@ IPCSocketLocalSocketTransport::IPCSocketLocalSocketTransport(QLocalSocket *socke
 
 qint64 IPCSocketLocalSocketTransport::bytesAvailable() const
 {
-    return m_ended ? m_rest.size() - m_restOffset : m_socket->bytesAvailable();
+    return !m_socket ? m_rest.size() - m_restOffset : m_socket->bytesAvailable();
 }
 
 qint64 IPCSocketLocalSocketTransport::read(char *data, qint64 maxSize)
 {
-    if (!m_ended)
+    if (m_socket)
         return qMax<qint64>(m_socket->read(data, maxSize), 0);
     const qint64 n = qMin(maxSize, bytesAvailable());
     std::memcpy(data, m_rest.constData() + m_restOffset, size_t(n));
@@ -45,7 +46,7 @@ qint64 IPCSocketLocalSocketTransport::read(char *data, qint64 maxSize)
 
 QByteArray IPCSocketLocalSocketTransport::peek(qint64 maxSize)
 {
-    if (!m_ended)
+    if (m_socket)
         return m_socket->peek(maxSize);
     return QByteArray(m_rest.constData() + m_restOffset,
                       qsizetype(qMin(maxSize, bytesAvailable())));
@@ -53,7 +54,7 @@ QByteArray IPCSocketLocalSocketTransport::peek(qint64 maxSize)
 
 bool IPCSocketLocalSocketTransport::canReadLine()
 {
-    if (!m_ended)
+    if (m_socket)
         return m_socket->canReadLine();
     return std::memchr(m_rest.constData() + m_restOffset, '\n', size_t(bytesAvailable()));
 }
@@ -65,42 +66,42 @@ qint64 IPCSocketLocalSocketTransport::write(const char *data, qint64 size)
 
 qint64 IPCSocketLocalSocketTransport::bytesToWrite() const
 {
-    return m_ended ? 0 : m_socket->bytesToWrite();
+    return !m_socket ? 0 : m_socket->bytesToWrite();
 }
 
 bool IPCSocketLocalSocketTransport::flush()
 {
-    return !m_ended && m_socket->flush();
+    return m_socket && m_socket->flush();
 }
 
 bool IPCSocketLocalSocketTransport::isConnected() const
 {
-    return !m_ended && m_socket->state() == QLocalSocket::ConnectedState;
+    return m_socket && m_socket->state() == QLocalSocket::ConnectedState;
 }
 
 qintptr IPCSocketLocalSocketTransport::descriptor() const
 {
-    return m_ended ? -1 : m_socket->socketDescriptor();
+    return !m_socket ? -1 : m_socket->socketDescriptor();
 }
 
 void IPCSocketLocalSocketTransport::poll()
 {
-    if (m_ended)
+    if (!m_socket)
         return;
     if (m_socket->bytesToWrite() > 0)
         m_socket->flush();
-    if (!m_ended)
+    if (m_socket)
         m_socket->waitForReadyRead(0);
 }
 
 bool IPCSocketLocalSocketTransport::waitForReadyRead(int msecs)
 {
-    return !m_ended && m_socket->waitForReadyRead(msecs);
+    return m_socket && m_socket->waitForReadyRead(msecs);
 }
 
 bool IPCSocketLocalSocketTransport::waitForBytesWritten(int msecs)
 {
-    return !m_ended && m_socket->waitForBytesWritten(msecs);
+    return m_socket && m_socket->waitForBytesWritten(msecs);
 }
 
 void IPCSocketLocalSocketTransport::close(bool sendPending)
@@ -109,7 +110,7 @@ void IPCSocketLocalSocketTransport::close(bool sendPending)
     // Out of its owner's children: the owner may be being deleted (even
     // from a slot of ours) while this still unwinds.
     setParent(nullptr);
-    if (m_ended) {
+    if (!m_socket) {
         deleteLater();
         return;
     }
@@ -132,16 +133,21 @@ void IPCSocketLocalSocketTransport::close(bool sendPending)
 
 void IPCSocketLocalSocketTransport::end(const QString &cause)
 {
-    if (m_ended)
+    if (!m_socket)
         return;
-    m_ended = true;
     // Keep what arrived: the socket's buffer, and what the system still
     // holds (a failed write makes QAbstractSocket drop both).
     m_rest = m_socket->readAll();
+    const qsizetype announced = m_rest.size();
     IPCSocketPlatform::drain(m_socket->socketDescriptor(), &m_rest);
     QObject::disconnect(m_socket, nullptr, this, nullptr);
     std::exchange(m_socket, nullptr)->deleteLater();
-    emit ended(cause);
+    // Bytes that only the drain found were never announced by QLocalSocket.
+    QPointer<IPCSocketLocalSocketTransport> guard(this);
+    if (m_rest.size() > announced)
+        emit readyRead();
+    if (guard)
+        emit ended(cause);
 }
 
 namespace IPCSocketTransports {

@@ -59,8 +59,9 @@ public:
 Q_SIGNALS:
     void readyRead();
     void bytesWritten(qint64 bytes);
-    // The peer closed the connection, or it failed; emitted once, after the
-    // last readyRead().
+    // The peer closed the connection, or it failed; emitted once. Every
+    // byte that arrived has been announced by readyRead() before: the
+    // owner relies on it to report the end only after the data.
     void ended(const QString &cause);
 };
 
@@ -126,7 +127,6 @@ private:
     qint64 m_unreported = 0; // sent, bytesWritten() not yet emitted
     bool m_reporting = false;
     bool m_reportsWrites = true;
-    bool m_ended = false;
     bool m_closing = false; // close(true): sending the rest, then gone
     QString m_brokenCause; // a send failed; the end is yet to be read
 };
@@ -157,11 +157,10 @@ public:
 private:
     void end(const QString &cause);
 
-    QLocalSocket *m_socket;
+    QLocalSocket *m_socket; // nullptr once the connection has ended
     // The one copy: what the lost connection still held, kept readable.
     QByteArray m_rest;
     qsizetype m_restOffset = 0;
-    bool m_ended = false;
 };
 
 namespace IPCSocketTransports {

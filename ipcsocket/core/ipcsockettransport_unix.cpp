@@ -146,7 +146,8 @@ bool IPCSocketDescriptorTransport::flush()
 
 bool IPCSocketDescriptorTransport::isConnected() const
 {
-    return !m_ended && m_fd >= 0;
+    // The descriptor is closed at the end: it is the state.
+    return m_fd >= 0;
 }
 
 qintptr IPCSocketDescriptorTransport::descriptor() const
@@ -160,7 +161,7 @@ void IPCSocketDescriptorTransport::poll()
         return;
     if (bytesToWrite() > 0 || m_unreported > 0)
         flush();
-    if (m_fd >= 0 && !m_ended && waitFor(m_fd, POLLIN, 0))
+    if (m_fd >= 0 && waitFor(m_fd, POLLIN, 0))
         readAvailable();
 }
 
@@ -361,9 +362,8 @@ void IPCSocketDescriptorTransport::reportWritten(qint64 bytes)
 
 void IPCSocketDescriptorTransport::end(const QString &cause)
 {
-    if (m_ended)
+    if (m_fd < 0) // closed from a readyRead() slot: nobody to tell
         return;
-    m_ended = true;
     closeDescriptor();
     emit ended(cause);
 }
