@@ -32,8 +32,12 @@ ChatWindow::ChatWindow(const QString &path, QWidget *parent)
     IPCSocket *socket = socketWidget->socket();
 
     // The sample's three events.
-    QObject::connect(socketWidget, &IPCSocketWidget::connected, this,
-                     [this] { addRow(QStringLiteral("Connected")); });
+    QObject::connect(socketWidget, &IPCSocketWidget::connected, this, [this] {
+        // A message cut short by the end of the last connection is not
+        // the start of this one's first.
+        m_reader = {};
+        addRow(QStringLiteral("Connected"));
+    });
     QObject::connect(socketWidget, &IPCSocketWidget::dataAvailable, this, &ChatWindow::receive);
     QObject::connect(socketWidget, &IPCSocketWidget::error, this,
                      [this](int errorNumber, const QString &message) {
@@ -44,10 +48,6 @@ ChatWindow::ChatWindow(const QString &path, QWidget *parent)
     // what they may do next follows from the socket's state.
     QObject::connect(socket, &IPCSocket::isListeningChanged, this, &ChatWindow::updateButtons);
     QObject::connect(socket, &IPCSocket::isConnectedChanged, this, &ChatWindow::updateButtons);
-    QObject::connect(m_ui->closeButton, &QPushButton::clicked, this, [this] {
-        m_reader = {};
-        updateButtons();
-    });
 
     m_ui->textArea->installEventFilter(this);
     m_ui->textArea->setFocus();
@@ -63,15 +63,19 @@ IPCSocketWidget *ChatWindow::socketWidget() const
 
 void ChatWindow::sendMessage()
 {
-    const QString text = m_ui->textArea->toPlainText();
-    if (text.isEmpty())
-        return;
-    IPCSocket *socket = m_ui->ipcSocket1->socket();
     // A refused write reports its error as a row; the text stays to retry.
-    if (socket->write(ChatProtocol::encode(text)) < 0)
-        return;
+    const QString text = m_ui->textArea->toPlainText();
+    if (!text.isEmpty() && send(text))
+        m_ui->textArea->clear();
+}
+
+bool ChatWindow::send(const QString &message)
+{
+    IPCSocket *socket = m_ui->ipcSocket1->socket();
+    if (socket->write(ChatProtocol::encode(message)) < 0)
+        return false;
     socket->flush();
-    m_ui->textArea->clear();
+    return true;
 }
 
 void ChatWindow::sendLinesFrom(int descriptor)
@@ -86,11 +90,8 @@ void ChatWindow::sendLinesFrom(int descriptor)
         }
         m_inputLine.append(buffer, qsizetype(n));
         for (qsizetype end; (end = m_inputLine.indexOf('\n')) >= 0;) {
-            const QString line = QString::fromUtf8(m_inputLine.left(end));
+            send(QString::fromUtf8(m_inputLine.left(end)));
             m_inputLine.remove(0, end + 1);
-            IPCSocket *socket = m_ui->ipcSocket1->socket();
-            if (socket->write(ChatProtocol::encode(line)) >= 0)
-                socket->flush();
         }
     });
 }

@@ -39,6 +39,8 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    // Frames, writes and flushes one message; false if the socket refused it.
+    bool send(const QString &message);
     void addRow(const QString &row);
     void receive();
     void updateButtons();

@@ -144,6 +144,7 @@ private Q_SLOTS:
     void nothingListening_data();
     void nothingListening();
     void invalidState();
+    void fileInTheWay();
     void invalidPath_data();
     void invalidPath();
     void permissionDenied();
@@ -692,6 +693,27 @@ void tst_IPCSocket::invalidState()
     QVERIFY(b.listen());
 }
 
+void tst_IPCSocket::fileInTheWay()
+{
+    // A regular file at the path is never removed: listen() gives 107 and
+    // connect() finds nobody there (103).
+    QFile file(socketPath());
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("precious");
+    file.close();
+    IPCSocket socket;
+    socket.setPath(socketPath());
+    QSignalSpy errors(&socket, &IPCSocket::error);
+    QVERIFY(!socket.listen());
+    QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::InvalidPathError));
+    QVERIFY2(errors.at(0).at(1).toString().contains(QStringLiteral("not a socket")),
+             qPrintable(errors.at(0).at(1).toString()));
+    QVERIFY(!socket.connect());
+    QCOMPARE(errors.at(1).at(0).toInt(), int(IPCSocket::NameResolutionError));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), QByteArray("precious"));
+}
+
 void tst_IPCSocket::invalidPath_data()
 {
     QTest::addColumn<QString>("path");
@@ -770,6 +792,22 @@ void tst_IPCSocket::permissionDenied()
                    QStringLiteral("--as-nobody")});
     const QByteArray error = stranger.waitForLine("error");
     QVERIFY2(error.startsWith("error 109 "), error.constData());
+
+    // A stale file the stranger may probe but not remove (the folder is
+    // not theirs): 109, and the file stays.
+    const QString shared = m_dir->filePath(QStringLiteral("shared"));
+    QVERIFY(QDir().mkdir(shared));
+    QVERIFY(QFile::setPermissions(shared, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner
+                                                  | QFile::ReadOther | QFile::ExeOther));
+    const QString stale = shared + QStringLiteral("/stale.sock");
+    QVERIFY(makeStaleSocketFile(stale));
+    QVERIFY(QFile::setPermissions(stale, QFileDevice::Permissions(0x7777)));
+    Peer blocked({QStringLiteral("listen"), stale, QStringLiteral("attempt"),
+                  QStringLiteral("--as-nobody")});
+    const QByteArray staleError = blocked.waitForLine("error");
+    QVERIFY2(staleError.startsWith("error 109 "), staleError.constData());
+    QVERIFY2(staleError.contains("stale"), staleError.constData());
+    QVERIFY(QFileInfo::exists(stale));
 
     // WorldAccess lets the same stranger in.
     IPCSocket open;
