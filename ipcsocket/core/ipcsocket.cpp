@@ -85,6 +85,7 @@ void IPCSocketPrivate::attach(IPCSocketTransport *connection)
     });
     QObject::connect(connection, &IPCSocketTransport::ended, q,
                      [this](const QString &cause) { onConnectionLost(cause); });
+    writeReceiversChanged = true; // a new transport has not been told yet
     updateReportsWrites();
 
     if (q->isOpen())
@@ -160,15 +161,37 @@ void IPCSocketPrivate::detach()
     connectedPending = false;
 }
 
+namespace {
+
+// The signals whose receivers want writes reported by the event loop.
+const QMetaMethod &bytesWrittenSignal()
+{
+    static const QMetaMethod signal = QMetaMethod::fromSignal(&QIODevice::bytesWritten);
+    return signal;
+}
+
+const QMetaMethod &bytesLeftToSendSignal()
+{
+    static const QMetaMethod signal = QMetaMethod::fromSignal(&IPCSocket::bytesLeftToSendChanged);
+    return signal;
+}
+
+} // namespace
+
+bool IPCSocketPrivate::isWriteReport(const QMetaMethod &signal)
+{
+    return !signal.isValid() || signal == bytesWrittenSignal() || signal == bytesLeftToSendSignal();
+}
+
 void IPCSocketPrivate::updateReportsWrites()
 {
+    // On the hot path: one relaxed load when nothing changed.
+    if (!transport || !writeReceiversChanged.load(std::memory_order_relaxed)
+        || !writeReceiversChanged.exchange(false))
+        return;
     Q_Q(IPCSocket);
-    static const QMetaMethod bytesWritten = QMetaMethod::fromSignal(&QIODevice::bytesWritten);
-    static const QMetaMethod leftToSend
-            = QMetaMethod::fromSignal(&IPCSocket::bytesLeftToSendChanged);
-    if (transport)
-        transport->setReportsWrites(q->isSignalConnected(bytesWritten)
-                                    || q->isSignalConnected(leftToSend));
+    transport->setReportsWrites(q->isSignalConnected(bytesWrittenSignal())
+                                || q->isSignalConnected(bytesLeftToSendSignal()));
 }
 
 void IPCSocketPrivate::notifyBytesLeftToSend()
@@ -500,6 +523,7 @@ bool IPCSocket::flush()
     const QPointer<IPCSocketTransport> transport = d->transport;
     if (!transport)
         return false;
+    d->updateReportsWrites();
     const bool wrote = transport->flush();
     d->notifyBytesLeftToSend();
     return wrote;
@@ -518,6 +542,7 @@ void IPCSocket::poll()
         if (connection)
             connection->poll();
     }
+    d->updateReportsWrites();
     if (const QPointer<IPCSocketTransport> transport = d->transport)
         transport->poll();
 }
@@ -531,16 +556,22 @@ qint64 IPCSocket::readData(char *data, qint64 maxSize)
     return total;
 }
 
+// Qt calls these with a signal-slot mutex held, in whatever thread connects
+// or destroys a receiver: calling back into QObject (isSignalConnected(),
+// receivers()) can deadlock on that mutex. They only mark that the answer
+// may have changed; the owner's thread asks Qt when it next writes.
 void IPCSocket::connectNotify(const QMetaMethod &signal)
 {
     QIODevice::connectNotify(signal);
-    d->updateReportsWrites();
+    if (IPCSocketPrivate::isWriteReport(signal))
+        d->writeReceiversChanged = true;
 }
 
 void IPCSocket::disconnectNotify(const QMetaMethod &signal)
 {
     QIODevice::disconnectNotify(signal);
-    d->updateReportsWrites();
+    if (IPCSocketPrivate::isWriteReport(signal))
+        d->writeReceiversChanged = true;
 }
 
 qint64 IPCSocket::writeData(const char *data, qint64 size)
@@ -550,6 +581,7 @@ qint64 IPCSocket::writeData(const char *data, qint64 size)
                                        QStringLiteral("not connected (the connection was lost)")));
         return -1;
     }
+    d->updateReportsWrites();
     const qint64 written = d->transport->write(data, size);
     if (written < 0) {
         d->fail(IPCSocketPath::failure(OpenDriverError, "write to", d->path,

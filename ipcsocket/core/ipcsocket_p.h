@@ -15,8 +15,12 @@
 #include <QtCore/qlist.h>
 #include <QtCore/qpointer.h>
 
+#include <atomic>
 #include <optional>
 
+QT_BEGIN_NAMESPACE
+class QMetaMethod;
+QT_END_NAMESPACE
 class IPCSocketListener;
 class IPCSocketTransport;
 
@@ -50,7 +54,13 @@ public:
     // Stops listening and ends the connection, sending what is queued.
     void detach();
     void notifyBytesLeftToSend();
-    // Tells the transport whether anyone listens to bytesWritten().
+    // Whether a signal's receivers decide if writes are reported by the
+    // event loop: bytesWritten(), bytesLeftToSendChanged(), or all of them
+    // at once (an invalid method, as disconnect() of everything gives).
+    static bool isWriteReport(const QMetaMethod &signal);
+    // Tells the transport whether anyone listens to bytesWritten(), if that
+    // may have changed since it was last told. Called where the owner's
+    // thread is about to write, never from connectNotify().
     void updateReportsWrites();
     qint64 bufferedBytes() const;
     // The first maxSize readable bytes, left where they are.
@@ -70,6 +80,9 @@ public:
     // Closed connections that still send what write() accepted.
     QList<QPointer<IPCSocketTransport>> lingering;
     bool connectedPending = false;
+    // Set by connectNotify()/disconnectNotify(), from any thread and with
+    // Qt's signal-slot lock held: they may touch nothing else.
+    std::atomic<bool> writeReceiversChanged{true};
     qint64 bytesLeftToSendNotified = 0;
     State notified;
 };

@@ -17,8 +17,15 @@
 #include <QtTest/qsignalspy.h>
 #include <QtTest/qtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <csignal>
+#include <cstdio>
 #include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -161,6 +168,8 @@ private Q_SLOTS:
 
     void bytesWrittenReported();
     void deleteInsideSlots();
+    void receiversComeAndGo();
+    void receiversInOtherThreads();
 
     void pollWithoutEventLoop();
     void pollWhileBytesLeftToSend();
@@ -1051,6 +1060,116 @@ void tst_IPCSocket::deleteInsideSlots()
     QTRY_VERIFY_WITH_TIMEOUT(!aGuard, Timeout);
     QCOMPARE(lost.size(), 1);
     QCOMPARE(lost.at(0).at(0).toInt(), int(IPCSocket::LostConnection));
+}
+
+namespace {
+
+// Turns a hang into a failure: a deadlock inside Qt's own locks cannot be
+// timed out by QTRY_, since the thread that would check never comes back.
+class Watchdog
+{
+public:
+    explicit Watchdog(int seconds, const char *what)
+        : m_thread([this, seconds, what] {
+              std::unique_lock<std::mutex> lock(m_mutex);
+              if (!m_done.wait_for(lock, std::chrono::seconds(seconds),
+                                   [this] { return m_stop; })) {
+                  std::fprintf(stderr, "FAIL: %s did not finish in %d s: a deadlock\n", what,
+                               seconds);
+                  std::abort();
+              }
+          })
+    { }
+    ~Watchdog()
+    {
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_stop = true;
+        }
+        m_done.notify_one();
+        m_thread.join();
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_done;
+    bool m_stop = false;
+    std::thread m_thread; // last: it uses the members above
+};
+
+// Receivers that live at many heap addresses at once, so that some of them
+// share one of Qt's signal-slot mutexes with the socket (Qt hashes objects
+// to a small pool of them).
+void connectAndDropReceivers(IPCSocket *socket, int batches, int batchSize)
+{
+    for (int batch = 0; batch < batches; ++batch) {
+        std::vector<std::unique_ptr<QObject>> receivers;
+        receivers.reserve(size_t(batchSize));
+        for (int i = 0; i < batchSize; ++i) {
+            auto receiver = std::make_unique<QObject>();
+            QObject *context = receiver.get();
+            QObject::connect(socket, &IPCSocket::bytesWritten, context, [] {});
+            QObject::connect(socket, &IPCSocket::bytesLeftToSendChanged, context, [] {});
+            QObject::connect(socket, &IPCSocket::error, context, [] {});
+            QObject::connect(socket, &IPCSocket::dataAvailable, context, [] {});
+            if (i % 3 == 0)
+                QObject::disconnect(socket, &IPCSocket::bytesWritten, context, nullptr);
+            if (i % 5 == 0)
+                QObject::disconnect(socket, nullptr, context, nullptr); // every signal at once
+            receivers.push_back(std::move(receiver));
+        }
+        // ~QObject() disconnects what is left, with the receiver's mutex held.
+    }
+}
+
+} // namespace
+
+void tst_IPCSocket::receiversComeAndGo()
+{
+    IPCSocket a, b;
+    connectPair(a, b);
+    {
+        Watchdog watchdog(120, "connecting and destroying receivers");
+        connectAndDropReceivers(&a, 2000, 64);
+    }
+    // Whoever listens at the end still hears of every write, and only when
+    // anyone listens is the event loop asked to report writes.
+    QSignalSpy written(&a, &IPCSocket::bytesWritten);
+    QCOMPARE(a.write(QByteArray("after the churn")), 15);
+    QTRY_COMPARE_WITH_TIMEOUT(written.size(), 1, Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(b.bytesAvailable(), 15, Timeout);
+    QCOMPARE(b.readAll(), QByteArray("after the churn"));
+}
+
+void tst_IPCSocket::receiversInOtherThreads()
+{
+    // Receivers made, connected and destroyed in other threads while this
+    // one writes and reads through the socket.
+    IPCSocket a, b;
+    connectPair(a, b);
+    qint64 received = 0;
+    QObject::connect(&b, &IPCSocket::dataAvailable, this, [&] { received += b.readAll().size(); });
+    Watchdog watchdog(120, "receivers in other threads");
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 3; ++t) {
+        threads.emplace_back([&a, &stop] {
+            while (!stop.load())
+                connectAndDropReceivers(&a, 1, 64);
+        });
+    }
+    const QByteArray chunk = pattern(0, 4096);
+    qint64 sent = 0;
+    QElapsedTimer clock;
+    clock.start();
+    while (clock.elapsed() < 3000) {
+        sent += a.write(chunk);
+        QCoreApplication::processEvents();
+    }
+    stop = true;
+    for (std::thread &thread : threads)
+        thread.join();
+    QTRY_COMPARE_WITH_TIMEOUT(received, sent, LongTimeout);
 }
 
 void tst_IPCSocket::pollWithoutEventLoop()
