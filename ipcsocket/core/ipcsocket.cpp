@@ -2,11 +2,13 @@
 #include "ipcsocket.h"
 #include "ipcsocket_p.h"
 #include "ipcsocketpath_p.h"
+#include "ipcsocketlistener_p.h"
 #include "ipcsocketplatform_p.h"
 #include "ipcsockettext_p.h"
 #include "ipcsockettransport_p.h"
 
 #include <QtCore/qmetaobject.h>
+#include <QtCore/qtimer.h>
 
 #include <optional>
 
@@ -16,7 +18,7 @@
 IPCSocketPrivate::State IPCSocketPrivate::state() const
 {
     Q_Q(const IPCSocket);
-    return {q->isConnected(), q->isListening(), q->handle()};
+    return {q->isConnected(), q->isListening(), q->handle(), peer};
 }
 
 void IPCSocketPrivate::notifyChanges()
@@ -29,6 +31,10 @@ void IPCSocketPrivate::notifyChanges()
         emit q->isConnectedChanged(notified.connected);
     if (notified.listening != before.listening)
         emit q->isListeningChanged(notified.listening);
+    if (notified.peer.processId != before.peer.processId
+        || notified.peer.userId != before.peer.userId
+        || notified.peer.groupId != before.peer.groupId)
+        emit q->peerIdentityChanged();
 }
 
 void IPCSocketPrivate::fail(const IPCSocketFailure &failure)
@@ -60,6 +66,8 @@ bool IPCSocketPrivate::checkCanStart(const char *action)
         cause = QStringLiteral("the socket is already connected; close() it first");
     else if (q->isListening())
         cause = QStringLiteral("the socket is already listening; close() it first");
+    else if (isWaitingForListener())
+        cause = QStringLiteral("the socket is already waiting for a listener; close() it first");
     else if (const qint64 unread = q->bytesAvailable(); unread > 0)
         cause = QStringLiteral("%1 unread bytes of the previous connection remain; read them or "
                                "close() first")
@@ -76,6 +84,8 @@ void IPCSocketPrivate::attach(IPCSocketTransport *connection)
     if (transport)
         transport->close(false); // an ended connection whose bytes were all read
     transport = connection;
+    connection->setParent(q);
+    peer = IPCSocketPlatform::peerCredentials(connection->descriptor());
 
     QObject::connect(connection, &IPCSocketTransport::readyRead, q, [this] { onReadyRead(); });
     QObject::connect(connection, &IPCSocketTransport::bytesWritten, q, [this](qint64 bytes) {
@@ -91,6 +101,69 @@ void IPCSocketPrivate::attach(IPCSocketTransport *connection)
     if (q->isOpen())
         q->QIODevice::close();
     q->QIODevice::open(QIODevice::ReadWrite | QIODevice::Unbuffered);
+}
+
+void IPCSocketPrivate::takePeer(IPCSocketTransport *connection)
+{
+    Q_Q(IPCSocket);
+    attach(connection);
+    QPointer<IPCSocket> guard(q);
+    notifyChanges();
+    if (guard)
+        emit q->connected();
+}
+
+bool IPCSocketPrivate::tryConnect(bool first)
+{
+    Q_Q(IPCSocket);
+    IPCSocketFailure failure;
+    if (IPCSocketTransport *socket = IPCSocketPlatform::connectToPath(path, q, &failure)) {
+        stopWaitingForListener();
+        attach(socket);
+        // connected() comes from the event loop (or poll()), as on the
+        // listening side, so that it can be connected to after connect().
+        connectedPending = true;
+        QMetaObject::invokeMethod(
+                q, [this] { deliverConnected(); }, Qt::QueuedConnection);
+        notifyChanges();
+        return true;
+    }
+    if (failure.code != IPCSocket::NameResolutionError || connectTimeout <= 0) {
+        fail(failure);
+        return false;
+    }
+    if (first) {
+        connectDeadline.setRemainingTime(connectTimeout);
+        connectRetryInterval = 0;
+    } else if (connectDeadline.hasExpired()) {
+        stopWaitingForListener();
+        fail({failure.code,
+              QStringLiteral("%1; waited for %2 ms").arg(failure.message).arg(connectTimeout)});
+        return false;
+    }
+    // Soon at first (the listener is often a moment away), then less
+    // often: a timer, never a spin.
+    connectRetryInterval = qBound(5, connectRetryInterval * 2, 100);
+    const int wait = int(qMin<qint64>(connectRetryInterval, connectDeadline.remainingTime()));
+    nextConnectAttempt.setRemainingTime(wait);
+    if (!connectRetry) {
+        connectRetry = new QTimer(q);
+        connectRetry->setSingleShot(true);
+        QObject::connect(connectRetry, &QTimer::timeout, q, [this] { tryConnect(false); });
+    }
+    connectRetry->start(wait);
+    return true;
+}
+
+bool IPCSocketPrivate::isWaitingForListener() const
+{
+    return connectRetry && connectRetry->isActive();
+}
+
+void IPCSocketPrivate::stopWaitingForListener()
+{
+    if (connectRetry)
+        connectRetry->stop();
 }
 
 void IPCSocketPrivate::deliverConnected()
@@ -146,6 +219,7 @@ void IPCSocketPrivate::onConnectionLost(const QString &cause)
 void IPCSocketPrivate::detach()
 {
     Q_Q(IPCSocket);
+    stopWaitingForListener();
     if (listener) {
         listener->stop();
         listener->deleteLater();
@@ -323,6 +397,35 @@ int IPCSocket::lastErrorCode() const
     return d->lastErrorCode;
 }
 
+int IPCSocket::connectTimeout() const
+{
+    return d->connectTimeout;
+}
+
+void IPCSocket::setConnectTimeout(int milliseconds)
+{
+    milliseconds = qMax(milliseconds, 0);
+    if (d->connectTimeout == milliseconds)
+        return;
+    d->connectTimeout = milliseconds;
+    emit connectTimeoutChanged(milliseconds);
+}
+
+qint64 IPCSocket::peerProcessId() const
+{
+    return d->peer.processId;
+}
+
+qint64 IPCSocket::peerUserId() const
+{
+    return d->peer.userId;
+}
+
+qint64 IPCSocket::peerGroupId() const
+{
+    return d->peer.groupId;
+}
+
 bool IPCSocket::isSequential() const
 {
     return true;
@@ -454,26 +557,31 @@ bool IPCSocket::listen()
         d->fail(failure);
         return false;
     }
+    // One peer, as in Xojo: the first one ends the listening.
+    const auto stopListening = [this, listener] {
+        listener->stop();
+        listener->deleteLater();
+        d->listener = nullptr;
+    };
     QObject::connect(listener, &IPCSocketListener::peerArrived, this,
-                     [this, listener](IPCSocketTransport *socket) {
-                         listener->deleteLater();
-                         d->listener = nullptr;
-                         d->attach(socket);
-                         QPointer<IPCSocket> guard(this);
-                         d->notifyChanges();
-                         if (guard)
-                             emit connected();
+                     [this, stopListening](IPCSocketTransport *socket) {
+                         stopListening();
+                         d->takePeer(socket);
                      });
     QObject::connect(listener, &IPCSocketListener::failed, this,
-                     [this, listener](const IPCSocketFailure &failure) {
-                         listener->deleteLater();
-                         d->listener = nullptr;
+                     [this, stopListening](const IPCSocketFailure &failure) {
+                         // A refused peer is not the end: the real one may
+                         // still come. Running out of resources is.
                          QPointer<IPCSocket> guard(this);
-                         d->notifyChanges();
+                         if (failure.code != PermissionDeniedError) {
+                             stopListening();
+                             d->notifyChanges();
+                         }
                          if (guard)
                              d->fail(failure);
                      });
     d->listener = listener;
+    d->peer = {};
     if (isOpen())
         QIODevice::close();
     d->notifyChanges();
@@ -485,22 +593,14 @@ bool IPCSocket::connect()
     constexpr const char *action = "connect to";
     if (!d->checkCanStart(action))
         return false;
-    IPCSocketFailure failure = IPCSocketPath::check(d->path, action);
-    IPCSocketTransport *socket
-            = failure.isFailure() ? nullptr
-                                  : IPCSocketPlatform::connectToPath(d->path, this, &failure);
-    if (!socket) {
+    if (const IPCSocketFailure failure = IPCSocketPath::check(d->path, action);
+        failure.isFailure()) {
         d->fail(failure);
         return false;
     }
-    d->attach(socket);
-    // connected() comes from the event loop (or poll()), as on the listening
-    // side, so that it can be connected to after connect() returns.
-    d->connectedPending = true;
-    QMetaObject::invokeMethod(
-            this, [this] { d->deliverConnected(); }, Qt::QueuedConnection);
+    d->peer = {};
     d->notifyChanges();
-    return true;
+    return d->tryConnect(true);
 }
 
 void IPCSocket::close()
@@ -532,6 +632,10 @@ bool IPCSocket::flush()
 void IPCSocket::poll()
 {
     QPointer<IPCSocket> guard(this);
+    if (d->isWaitingForListener() && d->nextConnectAttempt.hasExpired())
+        d->tryConnect(false);
+    if (!guard)
+        return;
     d->deliverConnected();
     if (guard && d->listener)
         d->listener->poll();

@@ -25,6 +25,11 @@ class IPCSOCKET_EXPORT IPCSocket : public QIODevice
     Q_PROPERTY(bool isConnected READ isConnected NOTIFY isConnectedChanged)
     Q_PROPERTY(bool isListening READ isListening NOTIFY isListeningChanged)
     Q_PROPERTY(int lastErrorCode READ lastErrorCode NOTIFY lastErrorCodeChanged)
+    Q_PROPERTY(int connectTimeout READ connectTimeout WRITE setConnectTimeout NOTIFY
+                       connectTimeoutChanged)
+    Q_PROPERTY(qint64 peerProcessId READ peerProcessId NOTIFY peerIdentityChanged)
+    Q_PROPERTY(qint64 peerUserId READ peerUserId NOTIFY peerIdentityChanged)
+    Q_PROPERTY(qint64 peerGroupId READ peerGroupId NOTIFY peerIdentityChanged)
 
 public:
     // Xojo's socket error numbers, plus 109.
@@ -65,6 +70,17 @@ public:
     bool isConnected() const;
     bool isListening() const;
     int lastErrorCode() const;
+
+    // Milliseconds that connect() keeps trying while nothing listens; 0
+    // fails at once with 103, as Xojo does.
+    int connectTimeout() const;
+    void setConnectTimeout(int milliseconds);
+
+    // Who is at the other end, as the kernel says: from connected() until
+    // the next listen() or connect(), -1 where unknown.
+    qint64 peerProcessId() const;
+    qint64 peerUserId() const;
+    qint64 peerGroupId() const;
 
     bool isSequential() const override;
     bool canReadLine() const override;
@@ -121,6 +137,8 @@ Q_SIGNALS:
     void isConnectedChanged(bool isConnected);
     void isListeningChanged(bool isListening);
     void lastErrorCodeChanged(int lastErrorCode);
+    void connectTimeoutChanged(int connectTimeout);
+    void peerIdentityChanged();
 
 protected:
     qint64 readData(char *data, qint64 maxSize) override;

@@ -10,8 +10,10 @@
 
 #include "ipcsocket.h"
 #include "ipcsocketfailure_p.h"
+#include "ipcsocketplatform_p.h"
 
 #include <QtCore/qbytearray.h>
+#include <QtCore/qdeadlinetimer.h>
 #include <QtCore/qlist.h>
 #include <QtCore/qpointer.h>
 
@@ -20,6 +22,7 @@
 
 QT_BEGIN_NAMESPACE
 class QMetaMethod;
+class QTimer;
 QT_END_NAMESPACE
 class IPCSocketListener;
 class IPCSocketTransport;
@@ -30,12 +33,15 @@ class IPCSocketPrivate
 public:
     explicit IPCSocketPrivate(IPCSocket *q) : q_ptr(q) { }
 
+    static IPCSocketPrivate *get(IPCSocket *socket) { return socket->d.get(); }
+
     // What the NOTIFY signals report, to emit only what changed.
     struct State
     {
         bool connected = false;
         bool listening = false;
         qintptr handle = -1;
+        IPCSocketPeerCredentials peer;
     };
     State state() const;
     // Emits the NOTIFY signals of what changed since the last call.
@@ -48,6 +54,13 @@ public:
                                                             const char *action);
 
     void attach(IPCSocketTransport *connection);
+    // The listening side's new connection: attached, announced.
+    void takePeer(IPCSocketTransport *connection);
+    // One connection attempt; while nothing listens and connectTimeout
+    // allows, schedules the next one. False once connect() has failed.
+    bool tryConnect(bool first);
+    bool isWaitingForListener() const;
+    void stopWaitingForListener();
     void deliverConnected();
     void onReadyRead();
     void onConnectionLost(const QString &cause);
@@ -73,6 +86,8 @@ public:
     QString path;
     IPCSocket::AccessMode accessMode = IPCSocket::UserOnly;
     int lastErrorCode = 0;
+    int connectTimeout = 0;
+    IPCSocketPeerCredentials peer;
 
     QPointer<IPCSocketListener> listener;
     // The connection; after it ended, it still holds what was not read.
@@ -80,6 +95,12 @@ public:
     // Closed connections that still send what write() accepted.
     QList<QPointer<IPCSocketTransport>> lingering;
     bool connectedPending = false;
+    // connect() waiting for a listener: when to give up, when to try next
+    // (poll() asks the deadline, the event loop the timer).
+    QTimer *connectRetry = nullptr;
+    QDeadlineTimer connectDeadline;
+    QDeadlineTimer nextConnectAttempt;
+    int connectRetryInterval = 0;
     // Set by connectNotify()/disconnectNotify(), from any thread and with
     // Qt's signal-slot lock held: they may touch nothing else.
     std::atomic<bool> writeReceiversChanged{true};

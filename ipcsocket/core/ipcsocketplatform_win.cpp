@@ -13,6 +13,7 @@
 #include "ipcsockettransport_p.h"
 
 #include <QtCore/qfileinfo.h>
+#include <QtCore/qt_windows.h>
 #include <QtNetwork/qlocalserver.h>
 #include <QtNetwork/qlocalsocket.h>
 
@@ -49,82 +50,22 @@ IPCSocketTransport *connectToPath(const QString &path, QObject *parent, IPCSocke
 
 void drain(qintptr, QByteArray *) { }
 
+IPCSocketPeerCredentials peerCredentials(qintptr descriptor)
+{
+    // A pipe knows both of its ends' processes; the other one is the peer.
+    IPCSocketPeerCredentials peer;
+    const HANDLE pipe = HANDLE(descriptor);
+    ULONG pid = 0;
+    if (GetNamedPipeClientProcessId(pipe, &pid) && pid != GetCurrentProcessId())
+        peer.processId = qint64(pid);
+    else if (GetNamedPipeServerProcessId(pipe, &pid) && pid != GetCurrentProcessId())
+        peer.processId = qint64(pid);
+    return peer;
+}
+
+qint64 currentUserId()
+{
+    return -1; // Windows has no numeric user ids; UserOnly is the pipe's ACL
+}
+
 } // namespace IPCSocketPlatform
-
-IPCSocketListener::IPCSocketListener(QObject *parent) : QObject(parent) { }
-
-IPCSocketListener::~IPCSocketListener()
-{
-    stop();
-}
-
-bool IPCSocketListener::listen(const QString &path, IPCSocket::AccessMode mode,
-                               IPCSocketFailure *result)
-{
-    m_server = new QLocalServer(this);
-    switch (mode) {
-    case IPCSocket::UserOnly:
-        m_server->setSocketOptions(QLocalServer::UserAccessOption);
-        break;
-    case IPCSocket::GroupAccess:
-        m_server->setSocketOptions(QLocalServer::UserAccessOption
-                                   | QLocalServer::GroupAccessOption);
-        break;
-    case IPCSocket::WorldAccess:
-        m_server->setSocketOptions(QLocalServer::WorldAccessOption);
-        break;
-    }
-    if (!m_server->listen(pipeFor(path))) {
-        const QAbstractSocket::SocketError error = m_server->serverError();
-        const int code = error == QAbstractSocket::AddressInUseError ? IPCSocket::AddressInUseError
-                         : error == QAbstractSocket::SocketAccessError
-                                 ? IPCSocket::PermissionDeniedError
-                                 : IPCSocket::OpenDriverError;
-        *result = failure(code, "listen on", path, m_server->errorString());
-        delete m_server;
-        m_server = nullptr;
-        return false;
-    }
-    m_path = path;
-    QObject::connect(m_server, &QLocalServer::newConnection, this,
-                     &IPCSocketListener::acceptPending);
-    return true;
-}
-
-void IPCSocketListener::stop()
-{
-    delete m_server;
-    m_server = nullptr;
-}
-
-bool IPCSocketListener::isListening() const
-{
-    return m_server && m_server->isListening();
-}
-
-qintptr IPCSocketListener::handle() const
-{
-    return m_server ? m_server->socketDescriptor() : -1;
-}
-
-void IPCSocketListener::poll()
-{
-    if (m_server && m_server->waitForNewConnection(0))
-        acceptPending();
-}
-
-void IPCSocketListener::acceptPending()
-{
-    while (m_server && m_server->hasPendingConnections()) {
-        QLocalSocket *socket = m_server->nextPendingConnection();
-        // A probe closes before it sends anything: not a peer.
-        if (socket->state() != QLocalSocket::ConnectedState && socket->bytesAvailable() == 0) {
-            delete socket;
-            continue;
-        }
-        auto *connection = new IPCSocketLocalSocketTransport(socket, parent());
-        stop();
-        emit peerArrived(connection);
-        return;
-    }
-}

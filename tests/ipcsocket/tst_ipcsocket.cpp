@@ -142,7 +142,12 @@ private Q_SLOTS:
 
     void staleFileDoesNotBlockListen();
     void liveListenerIsNotStolen();
-    void probeIsNotAPeer();
+    void listenCheckIsNotAPeer();
+    void foreignConnectionIsAPeerThatLeft();
+    void peerIsAnnouncedWithoutWaiting();
+    void listenRaceHasOneWinner();
+    void killedListenerDoesNotBlock();
+    void lockFileBesideTheSocket();
     void listenerRemovesItsFile();
     void listenerKeepsNewerListenersFile();
     void accessMode_data();
@@ -531,24 +536,21 @@ void tst_IPCSocket::liveListenerIsNotStolen()
     QCOMPARE(client.readAll(), QByteArray("still there?"));
 }
 
-void tst_IPCSocket::probeIsNotAPeer()
+void tst_IPCSocket::listenCheckIsNotAPeer()
 {
+    // Another IPCSocket finding the path in use never reaches the listener:
+    // it tells liveness from the lock, without connecting.
     IPCSocket listener;
     listener.setPath(socketPath());
     QSignalSpy connected(&listener, &IPCSocket::connected);
     QVERIFY(listener.listen());
-
-    // A liveness probe: connect and close without a byte.
-    for (int i = 0; i < 3; ++i) {
-        const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
-        sockaddr_un address = {};
-        address.sun_family = AF_UNIX;
-        qstrncpy(address.sun_path, QFile::encodeName(socketPath()).constData(),
-                 sizeof(address.sun_path));
-        QCOMPARE(::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof(address)), 0);
-        ::close(fd);
+    for (int i = 0; i < 200; ++i) {
+        IPCSocket thief;
+        thief.setPath(socketPath());
+        QVERIFY(!thief.listen());
+        QCOMPARE(thief.lastErrorCode(), int(IPCSocket::AddressInUseError));
     }
-    QTest::qWait(200);
+    QTest::qWait(50); // a connection would be announced by now
     QCOMPARE(connected.size(), 0);
     QVERIFY(listener.isListening());
 
@@ -556,6 +558,143 @@ void tst_IPCSocket::probeIsNotAPeer()
     peer.setPath(socketPath());
     QVERIFY(peer.connect());
     QTRY_COMPARE_WITH_TIMEOUT(connected.size(), 1, Timeout);
+}
+
+void tst_IPCSocket::foreignConnectionIsAPeerThatLeft()
+{
+    // A program that connects and closes at once is a peer: connected(),
+    // then 102; the listener has taken its one peer.
+    IPCSocket listener;
+    listener.setPath(socketPath());
+    QSignalSpy connected(&listener, &IPCSocket::connected);
+    QSignalSpy errors(&listener, &IPCSocket::error);
+    QVERIFY(listener.listen());
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un address = {};
+    address.sun_family = AF_UNIX;
+    qstrncpy(address.sun_path, QFile::encodeName(socketPath()).constData(),
+             sizeof(address.sun_path));
+    QCOMPARE(::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof(address)), 0);
+    ::close(fd);
+    QTRY_COMPARE_WITH_TIMEOUT(errors.size(), 1, Timeout);
+    QCOMPARE(connected.size(), 1);
+    QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::LostConnection));
+    QVERIFY(!listener.isListening());
+}
+
+void tst_IPCSocket::peerIsAnnouncedWithoutWaiting()
+{
+    // The listener speaks first: its connected() comes from the accept,
+    // not from the peer's first byte or a grace timer. With poll() alone
+    // (no event loop, no timers) it comes in the first poll() that finds
+    // the connection, and its greeting reaches the silent peer.
+    IPCSocket listener, peer;
+    listener.setPath(socketPath());
+    peer.setPath(socketPath());
+    QObject::connect(&listener, &IPCSocket::connected, this,
+                     [&] { listener.write(QByteArray("hello")); });
+    QVERIFY(listener.listen());
+    QVERIFY(peer.connect());
+    listener.poll();
+    QVERIFY(listener.isConnected());
+    for (int i = 0; i < 5000 && peer.bytesAvailable() < 5; ++i) {
+        peer.poll();
+        QThread::usleep(200);
+    }
+    QCOMPARE(peer.readAll(), QByteArray("hello"));
+}
+
+void tst_IPCSocket::listenRaceHasOneWinner()
+{
+    // Two processes listen() on one path at the same moment, round after
+    // round (each first closes what it won before): exactly one wins.
+    constexpr int Rounds = 5000;
+    QProcess racers[2];
+    for (QProcess &racer : racers) {
+        racer.setProgram(QStringLiteral(IPCSOCKET_PEER));
+        racer.setArguments({QStringLiteral("listen"), socketPath(), QStringLiteral("race")});
+        racer.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        racer.start();
+        QVERIFY(racer.waitForStarted(Timeout));
+    }
+    // The answer of a round; the error() lines that come with a loss are
+    // the peer's running commentary.
+    const auto answer = [](QProcess &racer) {
+        for (;;) {
+            while (!racer.canReadLine()) {
+                if (!racer.waitForReadyRead(Timeout))
+                    return QByteArray("no answer");
+            }
+            const QByteArray line = racer.readLine().trimmed();
+            if (!line.startsWith("error "))
+                return line;
+        }
+    };
+    for (int round = 0; round < Rounds; ++round) {
+        racers[0].write("\n");
+        racers[1].write("\n");
+        QVERIFY(racers[0].waitForBytesWritten(Timeout) && racers[1].waitForBytesWritten(Timeout));
+        const QByteArray first = answer(racers[0]);
+        const QByteArray second = answer(racers[1]);
+        const int winners = int(first == "won") + int(second == "won");
+        if (winners != 1 || (first != "won" && first != "lost 105")
+            || (second != "won" && second != "lost 105"))
+            QFAIL(qPrintable(QStringLiteral("round %1: %2 / %3")
+                                     .arg(round)
+                                     .arg(QString::fromUtf8(first), QString::fromUtf8(second))));
+    }
+    for (QProcess &racer : racers) {
+        racer.closeWriteChannel();
+        QVERIFY(racer.waitForFinished(Timeout));
+    }
+    // The last winner removed its files on the way out.
+    QVERIFY(!QFileInfo::exists(socketPath()));
+    QVERIFY(!QFileInfo::exists(socketPath() + QStringLiteral(".lock")));
+}
+
+void tst_IPCSocket::killedListenerDoesNotBlock()
+{
+    // SIGKILL leaves the socket file and the lock file behind; the kernel
+    // dropped the lock, so the next listener takes the path.
+    for (int i = 0; i < 3; ++i) {
+        Peer doomed({QStringLiteral("listen"), socketPath(), QStringLiteral("echo")});
+        QCOMPARE(doomed.waitForLine("listening"), QByteArray("listening"));
+        ::kill(pid_t(doomed.m_process.processId()), SIGKILL);
+        QVERIFY(doomed.m_process.waitForFinished(Timeout));
+        QVERIFY(QFileInfo::exists(socketPath()));
+        QVERIFY(QFileInfo::exists(socketPath() + QStringLiteral(".lock")));
+    }
+    IPCSocket next;
+    next.setPath(socketPath());
+    QSignalSpy errors(&next, &IPCSocket::error);
+    QVERIFY(next.listen());
+    QCOMPARE(errors.size(), 0);
+    IPCSocket client;
+    client.setPath(socketPath());
+    QVERIFY(client.connect());
+    QTRY_VERIFY_WITH_TIMEOUT(next.isConnected(), Timeout);
+}
+
+void tst_IPCSocket::lockFileBesideTheSocket()
+{
+    // The lock file has the socket file's permissions, whatever the umask,
+    // and goes when the listener stops.
+    const QByteArray lock = QFile::encodeName(socketPath() + QStringLiteral(".lock"));
+    const mode_t old = ::umask(0);
+    const auto restore = qScopeGuard([old] { ::umask(old); });
+    for (const auto &[mode, permissions] :
+         {std::pair{IPCSocket::UserOnly, 0600}, std::pair{IPCSocket::WorldAccess, 0666}}) {
+        IPCSocket listener;
+        listener.setPath(socketPath());
+        listener.setAccessMode(mode);
+        QVERIFY(listener.listen());
+        struct stat st;
+        QCOMPARE(::lstat(lock.constData(), &st), 0);
+        QVERIFY(S_ISREG(st.st_mode));
+        QCOMPARE(int(st.st_mode & 0777), permissions);
+        listener.close();
+        QCOMPARE(::lstat(lock.constData(), &st), -1);
+    }
 }
 
 void tst_IPCSocket::listenerRemovesItsFile()
@@ -587,14 +726,16 @@ void tst_IPCSocket::listenerKeepsNewerListenersFile()
     IPCSocket first;
     first.setPath(socketPath());
     QVERIFY(first.listen());
-    // Someone removes the file and a newer listener takes the path.
+    // Someone removes the files and a newer listener takes the path.
     QVERIFY(QFile::remove(socketPath()));
+    QVERIFY(QFile::remove(socketPath() + QStringLiteral(".lock")));
     IPCSocket second;
     second.setPath(socketPath());
     QVERIFY(second.listen());
 
     first.close();
     QVERIFY(QFileInfo::exists(socketPath()));
+    QVERIFY(QFileInfo::exists(socketPath() + QStringLiteral(".lock")));
     IPCSocket client;
     client.setPath(socketPath());
     QVERIFY(client.connect());

@@ -10,6 +10,8 @@
 //   stream N      send N pattern bytes, close, print "sent N SHA256"
 //   flood         send pattern bytes until killed
 //   attempt       only listen/connect, print the result and quit
+//   race          listen only: for every line on stdin, close() and listen()
+//                 again, print "won" or "lost CODE"; ends at end of input
 //
 // --poll drives the socket with poll() and no event loop. --as-nobody drops
 // root privileges first, so that permission checks apply to root too.
@@ -159,9 +161,21 @@ int main(int argc, char *argv[])
     const bool listening = args.at(0) == QLatin1String("listen");
     if (exhaust && !listening)
         exhaustDescriptors();
-    const bool started = listening ? peer.m_socket.listen() : peer.m_socket.connect();
+    const bool racing = args.at(2) == QLatin1String("race");
+    const bool started = racing || (listening ? peer.m_socket.listen() : peer.m_socket.connect());
     if (exhaust && listening)
         exhaustDescriptors();
+    if (args.at(2) == QLatin1String("race")) {
+        // Rounds start when the test says so, in both racers at once.
+        for (int c; (c = std::getchar()) != EOF;) {
+            if (c != '\n')
+                continue;
+            peer.m_socket.close();
+            const bool won = peer.m_socket.listen();
+            say(won ? "won" : "lost " + QByteArray::number(peer.m_socket.lastErrorCode()));
+        }
+        return 0;
+    }
     if (args.at(2) == QLatin1String("attempt")) {
         say(started ? "started" : "failed");
         return 0;
