@@ -161,6 +161,13 @@ private Q_SLOTS:
     void invalidPath();
     void permissionDenied();
     void outOfDescriptors();
+    void peerIdentity();
+    void userOnlyRefusesOtherUsers();
+    void connectTimeoutWaitsForListener_data();
+    void connectTimeoutWaitsForListener();
+    void connectTimeoutRunsOut();
+    void connectTimeoutCancelledByClose();
+    void connectTimeoutWithPoll();
     void openIsRefused();
 
     void lookaheadDoesNotConsume();
@@ -999,6 +1006,210 @@ void tst_IPCSocket::outOfDescriptors()
     QVERIFY2(error.startsWith("error 100 "), error.constData());
     QVERIFY2(error.contains(path.toUtf8()), error.constData());
     QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(path), Timeout); // it stopped listening
+}
+
+void tst_IPCSocket::peerIdentity()
+{
+    // In one process: both sides see this process.
+    IPCSocket a, b;
+    QSignalSpy identity(&a, &IPCSocket::peerIdentityChanged);
+    QCOMPARE(a.peerProcessId(), -1);
+    QCOMPARE(a.peerUserId(), -1);
+    QCOMPARE(a.peerGroupId(), -1);
+    connectPair(a, b);
+    for (IPCSocket *side : {&a, &b}) {
+        QCOMPARE(side->peerProcessId(), qint64(::getpid()));
+        QCOMPARE(side->peerUserId(), qint64(::geteuid()));
+        QCOMPARE(side->peerGroupId(), qint64(::getegid()));
+    }
+    QCOMPARE(identity.size(), 1);
+
+    // Across processes, both ways; kept after the end, for a 102 handler.
+    IPCSocket listener;
+    listener.setPath(socketPath(QStringLiteral("p.sock")));
+    qint64 pidIn102 = 0;
+    QObject::connect(&listener, &IPCSocket::error, this, [&](int code) {
+        if (code == IPCSocket::LostConnection)
+            pidIn102 = listener.peerProcessId();
+    });
+    QSignalSpy listenerConnected(&listener, &IPCSocket::connected);
+    QVERIFY(listener.listen());
+    {
+        Peer connector({QStringLiteral("connect"), listener.path(), QStringLiteral("stream"),
+                        QStringLiteral("10")});
+        const qint64 pid = connector.m_process.processId(); // 0 once it has ended
+        QVERIFY(pid > 0);
+        QTRY_COMPARE_WITH_TIMEOUT(listenerConnected.size(), 1, Timeout);
+        QTRY_COMPARE_WITH_TIMEOUT(pidIn102, pid, Timeout);
+        QCOMPARE(listener.peerProcessId(), pid);
+    }
+    listener.readAll();
+    QVERIFY(listener.listen()); // the next listen() forgets the old peer
+    QCOMPARE(listener.peerProcessId(), -1);
+    QCOMPARE(listener.peerUserId(), -1);
+    listener.close();
+
+    Peer server({QStringLiteral("listen"), socketPath(QStringLiteral("q.sock")),
+                 QStringLiteral("echo")});
+    QCOMPARE(server.waitForLine("listening"), QByteArray("listening"));
+    IPCSocket client;
+    client.setPath(socketPath(QStringLiteral("q.sock")));
+    QVERIFY(client.connect());
+    QTRY_VERIFY_WITH_TIMEOUT(client.isConnected(), Timeout);
+    QCOMPARE(client.peerProcessId(), qint64(server.m_process.processId()));
+    QCOMPARE(client.peerUserId(), qint64(::geteuid()));
+
+    // Another user, as the kernel says, not as the peer claims.
+    if (::geteuid() != 0)
+        QSKIP("Only root can play a stranger; CI runs this as root");
+    QVERIFY(QFile::setPermissions(m_dir->path(), QFile::ReadOwner | QFile::WriteOwner
+                                                         | QFile::ExeOwner | QFile::ExeOther
+                                                         | QFile::ReadOther));
+    IPCSocket open;
+    open.setPath(socketPath(QStringLiteral("w.sock")));
+    open.setAccessMode(IPCSocket::WorldAccess);
+    QVERIFY(open.listen());
+    Peer stranger({QStringLiteral("connect"), open.path(), QStringLiteral("echo"),
+                   QStringLiteral("--as-nobody")});
+    QTRY_VERIFY_WITH_TIMEOUT(open.isConnected(), Timeout);
+    QCOMPARE(open.peerUserId(), 65534);
+    QCOMPARE(open.peerGroupId(), 65534);
+    QCOMPARE(open.peerProcessId(), qint64(stranger.m_process.processId()));
+}
+
+void tst_IPCSocket::userOnlyRefusesOtherUsers()
+{
+    if (::geteuid() != 0)
+        QSKIP("Only root can play a stranger; CI runs this as root");
+    QVERIFY(QFile::setPermissions(m_dir->path(), QFile::ReadOwner | QFile::WriteOwner
+                                                         | QFile::ExeOwner | QFile::ExeOther
+                                                         | QFile::ReadOther));
+    IPCSocket listener;
+    listener.setPath(socketPath());
+    QSignalSpy connected(&listener, &IPCSocket::connected);
+    QSignalSpy errors(&listener, &IPCSocket::error);
+    QVERIFY(listener.listen());
+    // Widened after listen(): only the listener's own check stands in the way.
+    QVERIFY(QFile::setPermissions(socketPath(), QFileDevice::Permissions(0x6666)));
+    Peer stranger({QStringLiteral("connect"), socketPath(), QStringLiteral("echo"),
+                   QStringLiteral("--as-nobody")});
+    const qint64 strangerPid = stranger.m_process.processId();
+    QTRY_COMPARE_WITH_TIMEOUT(errors.size(), 1, Timeout);
+    QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::PermissionDeniedError));
+    const QString message = errors.at(0).at(1).toString();
+    QVERIFY2(message.contains(socketPath()), qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("user 65534")), qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("process %1").arg(strangerPid)), qPrintable(message));
+    // The stranger's connection was closed; nothing was announced here.
+    QVERIFY(stranger.waitForLine("error 102").startsWith("error 102"));
+    QCOMPARE(connected.size(), 0);
+    QVERIFY(listener.isListening());
+
+    // The real peer still gets in.
+    IPCSocket friendly;
+    friendly.setPath(socketPath());
+    QVERIFY(friendly.connect());
+    QTRY_COMPARE_WITH_TIMEOUT(connected.size(), 1, Timeout);
+    QCOMPARE(listener.peerUserId(), 0);
+}
+
+void tst_IPCSocket::connectTimeoutWaitsForListener_data()
+{
+    QTest::addColumn<bool>("stale");
+    QTest::newRow("no file") << false;
+    QTest::newRow("stale file") << true;
+}
+
+void tst_IPCSocket::connectTimeoutWaitsForListener()
+{
+    // "Connect" before "Listen": it works once the listener comes.
+    QFETCH(bool, stale);
+    if (stale)
+        QVERIFY(makeStaleSocketFile(socketPath()));
+    IPCSocket client;
+    client.setPath(socketPath());
+    client.setConnectTimeout(20000);
+    QSignalSpy connected(&client, &IPCSocket::connected);
+    QSignalSpy errors(&client, &IPCSocket::error);
+    QVERIFY(client.connect());
+    QVERIFY(!client.isConnected());
+    QTest::qWait(150);
+    QCOMPARE(errors.size(), 0);
+    // Waiting is a state: starting again is refused.
+    QVERIFY(!client.connect());
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::InvalidStateError));
+
+    Peer listener({QStringLiteral("listen"), socketPath(), QStringLiteral("echo")});
+    QTRY_COMPARE_WITH_TIMEOUT(connected.size(), 1, Timeout);
+    QVERIFY(client.isConnected());
+    client.write(QByteArray("late but there"));
+    QTRY_COMPARE_WITH_TIMEOUT(client.bytesAvailable(), 14, Timeout);
+    QCOMPARE(errors.size(), 1);
+}
+
+void tst_IPCSocket::connectTimeoutRunsOut()
+{
+    IPCSocket client;
+    client.setPath(socketPath());
+    client.setConnectTimeout(300);
+    QSignalSpy errors(&client, &IPCSocket::error);
+    QVERIFY(client.connect());
+    QCOMPARE(errors.size(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(errors.size(), 1, Timeout);
+    QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::NameResolutionError));
+    const QString message = errors.at(0).at(1).toString();
+    QVERIFY2(message.contains(socketPath()), qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("for 300 ms")), qPrintable(message));
+    QVERIFY(!client.isConnected());
+    // And it can start again.
+    QVERIFY(client.connect());
+    client.close();
+}
+
+void tst_IPCSocket::connectTimeoutCancelledByClose()
+{
+    IPCSocket client;
+    client.setPath(socketPath());
+    client.setConnectTimeout(20000);
+    QSignalSpy connected(&client, &IPCSocket::connected);
+    QSignalSpy errors(&client, &IPCSocket::error);
+    QVERIFY(client.connect());
+    client.close();
+    IPCSocket listener;
+    listener.setPath(socketPath());
+    QSignalSpy listenerConnected(&listener, &IPCSocket::connected);
+    QVERIFY(listener.listen());
+    QTest::qWait(300);
+    QCOMPARE(connected.size(), 0);
+    QCOMPARE(errors.size(), 0);
+    QCOMPARE(listenerConnected.size(), 0);
+    QVERIFY(listener.isListening());
+}
+
+void tst_IPCSocket::connectTimeoutWithPoll()
+{
+    // No event loop: poll() makes the attempts.
+    IPCSocket client, listener;
+    client.setPath(socketPath());
+    listener.setPath(socketPath());
+    client.setConnectTimeout(20000);
+    bool connected = false;
+    QObject::connect(&client, &IPCSocket::connected, this, [&] { connected = true; });
+    QVERIFY(client.connect());
+    for (int i = 0; i < 20; ++i) {
+        client.poll();
+        QThread::usleep(1000);
+    }
+    QVERIFY(!connected);
+    QVERIFY(listener.listen());
+    for (int i = 0; i < 5000 && !connected; ++i) {
+        client.poll();
+        listener.poll();
+        QThread::usleep(1000);
+    }
+    QVERIFY(connected);
+    QVERIFY(listener.isConnected());
 }
 
 void tst_IPCSocket::openIsRefused()
