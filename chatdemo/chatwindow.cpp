@@ -48,6 +48,7 @@ ChatWindow::ChatWindow(const QString &path, QWidget *parent)
     // what they may do next follows from the socket's state.
     QObject::connect(socket, &IPCSocket::isListeningChanged, this, &ChatWindow::updateButtons);
     QObject::connect(socket, &IPCSocket::isConnectedChanged, this, &ChatWindow::updateButtons);
+    QObject::connect(socket, &IPCSocket::isConnectingChanged, this, &ChatWindow::updateButtons);
 
     m_ui->textArea->installEventFilter(this);
     m_ui->textArea->setFocus();
@@ -142,7 +143,9 @@ void ChatWindow::receive()
 void ChatWindow::updateButtons()
 {
     const IPCSocket *socket = m_ui->ipcSocket1->socket();
-    const bool idle = !socket->isListening() && !socket->isConnected();
+    // Connect pressed before the other window listens waits for it (the
+    // form's connectTimeout): that is not idle either.
+    const bool idle = !socket->isListening() && !socket->isConnected() && !socket->isConnecting();
     m_ui->listenButton->setEnabled(idle);
     m_ui->connectButton->setEnabled(idle);
 }

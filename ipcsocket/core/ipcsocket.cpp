@@ -18,7 +18,7 @@
 IPCSocketPrivate::State IPCSocketPrivate::state() const
 {
     Q_Q(const IPCSocket);
-    return {q->isConnected(), q->isListening(), q->handle(), peer};
+    return {q->isConnected(), waitingForListener, q->isListening(), q->handle(), peer};
 }
 
 void IPCSocketPrivate::notifyChanges()
@@ -29,6 +29,8 @@ void IPCSocketPrivate::notifyChanges()
         emit q->handleChanged();
     if (notified.connected != before.connected)
         emit q->isConnectedChanged(notified.connected);
+    if (notified.connecting != before.connecting)
+        emit q->isConnectingChanged(notified.connecting);
     if (notified.listening != before.listening)
         emit q->isListeningChanged(notified.listening);
     if (notified.peer.processId != before.peer.processId
@@ -66,7 +68,7 @@ bool IPCSocketPrivate::checkCanStart(const char *action)
         cause = QStringLiteral("the socket is already connected; close() it first");
     else if (q->isListening())
         cause = QStringLiteral("the socket is already listening; close() it first");
-    else if (isWaitingForListener())
+    else if (waitingForListener)
         cause = QStringLiteral("the socket is already waiting for a listener; close() it first");
     else if (const qint64 unread = q->bytesAvailable(); unread > 0)
         cause = QStringLiteral("%1 unread bytes of the previous connection remain; read them or "
@@ -117,6 +119,7 @@ bool IPCSocketPrivate::tryConnect(bool first)
 {
     Q_Q(IPCSocket);
     IPCSocketFailure failure;
+    QPointer<IPCSocket> guard(q);
     if (IPCSocketTransport *socket = IPCSocketPlatform::connectToPath(path, q, &failure)) {
         stopWaitingForListener();
         attach(socket);
@@ -128,17 +131,18 @@ bool IPCSocketPrivate::tryConnect(bool first)
         notifyChanges();
         return true;
     }
-    if (failure.code != IPCSocket::NameResolutionError || connectTimeout <= 0) {
-        fail(failure);
-        return false;
-    }
-    if (first) {
+    const bool nobodyListens = failure.code == IPCSocket::NameResolutionError;
+    if (nobodyListens && connectTimeout > 0 && first) {
         connectDeadline.setRemainingTime(connectTimeout);
         connectRetryInterval = 0;
-    } else if (connectDeadline.hasExpired()) {
+        waitingForListener = true;
+    } else if (!nobodyListens || !waitingForListener || connectDeadline.hasExpired()) {
+        if (waitingForListener)
+            failure.message += QStringLiteral("; waited for %1 ms").arg(connectTimeout);
         stopWaitingForListener();
-        fail({failure.code,
-              QStringLiteral("%1; waited for %2 ms").arg(failure.message).arg(connectTimeout)});
+        notifyChanges();
+        if (guard)
+            fail(failure);
         return false;
     }
     // Soon at first (the listener is often a moment away), then less
@@ -152,16 +156,13 @@ bool IPCSocketPrivate::tryConnect(bool first)
         QObject::connect(connectRetry, &QTimer::timeout, q, [this] { tryConnect(false); });
     }
     connectRetry->start(wait);
+    notifyChanges();
     return true;
-}
-
-bool IPCSocketPrivate::isWaitingForListener() const
-{
-    return connectRetry && connectRetry->isActive();
 }
 
 void IPCSocketPrivate::stopWaitingForListener()
 {
+    waitingForListener = false;
     if (connectRetry)
         connectRetry->stop();
 }
@@ -385,6 +386,11 @@ qintptr IPCSocket::handle() const
 bool IPCSocket::isConnected() const
 {
     return d->transport && d->transport->isConnected();
+}
+
+bool IPCSocket::isConnecting() const
+{
+    return d->waitingForListener;
 }
 
 bool IPCSocket::isListening() const
@@ -632,7 +638,7 @@ bool IPCSocket::flush()
 void IPCSocket::poll()
 {
     QPointer<IPCSocket> guard(this);
-    if (d->isWaitingForListener() && d->nextConnectAttempt.hasExpired())
+    if (d->waitingForListener && d->nextConnectAttempt.hasExpired())
         d->tryConnect(false);
     if (!guard)
         return;

@@ -23,6 +23,7 @@ class IPCSOCKET_EXPORT IPCSocket : public QIODevice
     Q_PROPERTY(qint64 bytesLeftToSend READ bytesLeftToSend NOTIFY bytesLeftToSendChanged)
     Q_PROPERTY(qintptr handle READ handle NOTIFY handleChanged)
     Q_PROPERTY(bool isConnected READ isConnected NOTIFY isConnectedChanged)
+    Q_PROPERTY(bool isConnecting READ isConnecting NOTIFY isConnectingChanged)
     Q_PROPERTY(bool isListening READ isListening NOTIFY isListeningChanged)
     Q_PROPERTY(int lastErrorCode READ lastErrorCode NOTIFY lastErrorCodeChanged)
     Q_PROPERTY(int connectTimeout READ connectTimeout WRITE setConnectTimeout NOTIFY
@@ -68,6 +69,8 @@ public:
     qint64 bytesToWrite() const override;
     qintptr handle() const;
     bool isConnected() const;
+    // connect() is waiting for a listener (connectTimeout).
+    bool isConnecting() const;
     bool isListening() const;
     int lastErrorCode() const;
 
@@ -135,6 +138,7 @@ Q_SIGNALS:
     void bytesLeftToSendChanged();
     void handleChanged();
     void isConnectedChanged(bool isConnected);
+    void isConnectingChanged(bool isConnecting);
     void isListeningChanged(bool isListening);
     void lastErrorCodeChanged(int lastErrorCode);
     void connectTimeoutChanged(int connectTimeout);

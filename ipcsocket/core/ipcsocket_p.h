@@ -39,6 +39,7 @@ public:
     struct State
     {
         bool connected = false;
+        bool connecting = false;
         bool listening = false;
         qintptr handle = -1;
         IPCSocketPeerCredentials peer;
@@ -59,7 +60,6 @@ public:
     // One connection attempt; while nothing listens and connectTimeout
     // allows, schedules the next one. False once connect() has failed.
     bool tryConnect(bool first);
-    bool isWaitingForListener() const;
     void stopWaitingForListener();
     void deliverConnected();
     void onReadyRead();
@@ -97,6 +97,7 @@ public:
     bool connectedPending = false;
     // connect() waiting for a listener: when to give up, when to try next
     // (poll() asks the deadline, the event loop the timer).
+    bool waitingForListener = false;
     QTimer *connectRetry = nullptr;
     QDeadlineTimer connectDeadline;
     QDeadlineTimer nextConnectAttempt;

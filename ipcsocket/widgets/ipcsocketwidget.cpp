@@ -23,6 +23,8 @@ IPCSocketWidget::IPCSocketWidget(QWidget *parent) : QWidget(parent), m_socket(ne
     QObject::connect(m_socket, &IPCSocket::pathChanged, this, &IPCSocketWidget::pathChanged);
     QObject::connect(m_socket, &IPCSocket::accessModeChanged, this,
                      &IPCSocketWidget::accessModeChanged);
+    QObject::connect(m_socket, &IPCSocket::connectTimeoutChanged, this,
+                     &IPCSocketWidget::connectTimeoutChanged);
 }
 
 IPCSocketWidget::~IPCSocketWidget() = default;
@@ -50,6 +52,16 @@ IPCSocket::AccessMode IPCSocketWidget::accessMode() const
 void IPCSocketWidget::setAccessMode(IPCSocket::AccessMode mode)
 {
     m_socket->setAccessMode(mode);
+}
+
+int IPCSocketWidget::connectTimeout() const
+{
+    return m_socket->connectTimeout();
+}
+
+void IPCSocketWidget::setConnectTimeout(int milliseconds)
+{
+    m_socket->setConnectTimeout(milliseconds);
 }
 
 bool IPCSocketWidget::isDesignMode() const

@@ -15,6 +15,8 @@ class IPCSOCKETWIDGETS_EXPORT IPCSocketWidget : public QWidget
     Q_PROPERTY(QString path READ path WRITE setPath NOTIFY pathChanged)
     Q_PROPERTY(IPCSocket::AccessMode accessMode READ accessMode WRITE setAccessMode NOTIFY
                        accessModeChanged)
+    Q_PROPERTY(int connectTimeout READ connectTimeout WRITE setConnectTimeout NOTIFY
+                       connectTimeoutChanged)
 
 public:
     explicit IPCSocketWidget(QWidget *parent = nullptr);
@@ -26,6 +28,8 @@ public:
     void setPath(const QString &path);
     IPCSocket::AccessMode accessMode() const;
     void setAccessMode(IPCSocket::AccessMode mode);
+    int connectTimeout() const;
+    void setConnectTimeout(int milliseconds);
 
     // Designer shows the widget as its icon; at run time it stays hidden.
     bool isDesignMode() const;
@@ -45,6 +49,7 @@ Q_SIGNALS:
     void error(int errorNumber, const QString &message);
     void pathChanged(const QString &path);
     void accessModeChanged(IPCSocket::AccessMode mode);
+    void connectTimeoutChanged(int connectTimeout);
 
 protected:
     void paintEvent(QPaintEvent *event) override;

@@ -117,6 +117,7 @@ private Q_SLOTS:
     void emptyReturnSendsNothing();
     void pastedMegabyte();
     void failureRows();
+    void connectBeforeListen();
     void peerWindowClosed();
     void cutMessageDoesNotLeakIntoNextConnection();
     void chatdemoProcess();
@@ -235,11 +236,15 @@ void tst_ChatDemo::pastedMegabyte()
 
 void tst_ChatDemo::failureRows()
 {
-    // Nobody listening.
+    // Nobody listening, for as long as the form's connectTimeout (made
+    // short here) allows.
     Window lonely(m_path);
+    lonely.window->socketWidget()->setConnectTimeout(200);
     lonely.click("connectButton");
-    QVERIFY(lonely.hasRowStartingWith(QStringLiteral("Error: 103 ")));
+    QVERIFY(!lonely.button("connectButton")->isEnabled()); // waiting
+    QTRY_VERIFY_WITH_TIMEOUT(lonely.hasRowStartingWith(QStringLiteral("Error: 103 ")), Timeout);
     QVERIFY(lonely.rows().constFirst().contains(m_path));
+    QVERIFY(lonely.rows().constFirst().contains(QStringLiteral("for 200 ms")));
     QVERIFY(lonely.button("connectButton")->isEnabled()); // try again later
 
     // A path in use by another window's listener.
@@ -259,6 +264,25 @@ void tst_ChatDemo::failureRows()
     QTest::keyClick(second.textArea(), Qt::Key_Delete);
     second.click("connectButton");
     QTRY_VERIFY_WITH_TIMEOUT(first.rows().contains(QStringLiteral("Connected")), Timeout);
+}
+
+void tst_ChatDemo::connectBeforeListen()
+{
+    // Connect pressed first in one window, Listen later in the other: the
+    // form's connectTimeout (5 s) bridges the gap.
+    Window a(m_path), b(m_path);
+    QCOMPARE(b.window->socketWidget()->connectTimeout(), 5000);
+    b.click("connectButton");
+    QVERIFY(!b.button("connectButton")->isEnabled());
+    QVERIFY(!b.button("listenButton")->isEnabled());
+    QTest::qWait(300);
+    QVERIFY(!b.hasRowStartingWith(QStringLiteral("Error")));
+    a.click("listenButton");
+    QTRY_VERIFY_WITH_TIMEOUT(a.rows().contains(QStringLiteral("Connected")), Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(b.rows().contains(QStringLiteral("Connected")), Timeout);
+    b.type(QStringLiteral("I was here first"));
+    QTRY_VERIFY_WITH_TIMEOUT(a.rows().contains(QStringLiteral("DataReceived: I was here first")),
+                             Timeout);
 }
 
 void tst_ChatDemo::peerWindowClosed()

@@ -1068,8 +1068,11 @@ void tst_IPCSocket::connectTimeoutWaitsForListener()
     client.setConnectTimeout(20000);
     QSignalSpy connected(&client, &IPCSocket::connected);
     QSignalSpy errors(&client, &IPCSocket::error);
+    QSignalSpy connecting(&client, &IPCSocket::isConnectingChanged);
     QVERIFY(client.connect());
     QVERIFY(!client.isConnected());
+    QVERIFY(client.isConnecting());
+    QCOMPARE(connecting.size(), 1);
     QTest::qWait(150);
     QCOMPARE(errors.size(), 0);
     // Waiting is a state: starting again is refused.
@@ -1080,6 +1083,8 @@ void tst_IPCSocket::connectTimeoutWaitsForListener()
     Peer listener({QStringLiteral("listen"), socketPath(), QStringLiteral("echo")});
     QTRY_COMPARE_WITH_TIMEOUT(connected.size(), 1, Timeout);
     QVERIFY(client.isConnected());
+    QVERIFY(!client.isConnecting());
+    QCOMPARE(connecting.size(), 2);
     client.write(QByteArray("late but there"));
     QTRY_COMPARE_WITH_TIMEOUT(client.bytesAvailable(), 14, Timeout);
     QCOMPARE(errors.size(), 1);
@@ -1099,6 +1104,7 @@ void tst_IPCSocket::connectTimeoutRunsOut()
     QVERIFY2(message.contains(socketPath()), qPrintable(message));
     QVERIFY2(message.contains(QStringLiteral("for 300 ms")), qPrintable(message));
     QVERIFY(!client.isConnected());
+    QVERIFY(!client.isConnecting());
     // And it can start again.
     QVERIFY(client.connect());
     client.close();
@@ -1113,6 +1119,7 @@ void tst_IPCSocket::connectTimeoutCancelledByClose()
     QSignalSpy errors(&client, &IPCSocket::error);
     QVERIFY(client.connect());
     client.close();
+    QVERIFY(!client.isConnecting());
     IPCSocket listener;
     listener.setPath(socketPath());
     QSignalSpy listenerConnected(&listener, &IPCSocket::connected);

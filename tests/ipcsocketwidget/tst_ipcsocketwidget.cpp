@@ -53,7 +53,7 @@ void tst_IPCSocketWidget::designModeShowsIcon()
 void tst_IPCSocketWidget::propertiesForDesigner()
 {
     const QMetaObject &meta = IPCSocketWidget::staticMetaObject;
-    for (const char *name : {"path", "accessMode"}) {
+    for (const char *name : {"path", "accessMode", "connectTimeout"}) {
         const QMetaProperty property = meta.property(meta.indexOfProperty(name));
         QVERIFY2(property.isValid(), name);
         QVERIFY(property.isDesignable());
