@@ -74,7 +74,8 @@ void IPCMessageChannelPrivate::readFrames()
     while (reading && reading->bytesAvailable() > 0) {
         if (headerFilled < HeaderSize) {
             const qint64 n = reading->read(header + headerFilled, HeaderSize - headerFilled);
-            if (n <= 0)
+            // The socket's bytesAvailableChanged() receivers ran inside read().
+            if (n <= 0 || !stillOurs())
                 return;
             headerFilled += int(n);
             if (!checkHeader())
@@ -89,7 +90,7 @@ void IPCMessageChannelPrivate::readFrames()
             // Straight from the socket's buffer into the message.
             const qint64 n
                     = reading->read(payload.data() + payloadFilled, payload.size() - payloadFilled);
-            if (n <= 0)
+            if (n <= 0 || !stillOurs())
                 return;
             payloadFilled += qsizetype(n);
             if (payloadFilled < payload.size())

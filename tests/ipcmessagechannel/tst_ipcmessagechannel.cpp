@@ -220,6 +220,8 @@ private Q_SLOTS:
     void socketDeletedUnderTheChannel();
     void deleteInsideSignals_data();
     void deleteInsideSignals();
+    void socketReceiversActInsideARead_data();
+    void socketReceiversActInsideARead();
 
 private:
     QString socketPath(const QString &name = QStringLiteral("m.sock")) const
@@ -883,6 +885,50 @@ void tst_IPCMessageChannel::deleteInsideSignals()
         QVERIFY(channelGuard);
         QCOMPARE(channelGuard->socket(), nullptr);
     }
+}
+
+void tst_IPCMessageChannel::socketReceiversActInsideARead_data()
+{
+    QTest::addColumn<bool>("deleteChannel");
+    QTest::newRow("close the socket") << false;
+    QTest::newRow("delete the channel") << true;
+}
+
+void tst_IPCMessageChannel::socketReceiversActInsideARead()
+{
+    // The socket's bytesAvailableChanged() comes from inside each read the
+    // channel makes; what its receivers do there ends the frame being read.
+    QFETCH(bool, deleteChannel);
+    IPCSocket socket;
+    RawClient client;
+    acceptRaw(socket, client);
+    auto *channel = new IPCMessageChannel(&socket);
+    QPointer<IPCMessageChannel> guard(channel);
+    const auto scope = qScopeGuard([&] { delete guard.data(); });
+    Recorder record(channel, &socket);
+    bool acted = false;
+    connect(&socket, &IPCSocket::bytesAvailableChanged, this, [&] {
+        if (record.texts.size() != 1 || acted)
+            return;
+        acted = true; // in the read of the second frame's header
+        if (deleteChannel)
+            delete guard.data();
+        else
+            socket.close();
+    });
+    QVERIFY(client.send(frame(0x01, "one") + frame(0x02, QByteArray(100, 'b'))));
+    QTRY_VERIFY_WITH_TIMEOUT(acted, Timeout);
+    QCOMPARE(record.events, QStringList({QStringLiteral("text:one")}));
+    if (deleteChannel)
+        return;
+    // The next connection's first byte starts a frame.
+    RawClient next;
+    QVERIFY(socket.listen());
+    QVERIFY(next.connectTo(socket.path()));
+    QVERIFY(next.send(frame(0x01, "fresh")));
+    QTRY_COMPARE_WITH_TIMEOUT(record.events.size(), 2, Timeout);
+    QCOMPARE(record.events,
+             QStringList({QStringLiteral("text:one"), QStringLiteral("text:fresh")}));
 }
 
 QTEST_GUILESS_MAIN(tst_IPCMessageChannel)
