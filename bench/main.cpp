@@ -88,8 +88,7 @@ public:
                                QStringLiteral("--transport"),
                                nameOf(transport),
                                QStringLiteral("--phase"),
-                               phase == Phase::PingPong ? QStringLiteral("pingpong")
-                                                        : QStringLiteral("stream"),
+                               nameOf(phase),
                                QStringLiteral("--path"),
                                path,
                                QStringLiteral("--size"),
@@ -199,6 +198,14 @@ void appendRatios(QList<QStringList> *rows, const QList<Transport> &transports,
     }
 }
 
+// Messages sent one way a run: 256 MiB of payload, within bounds (a tenth
+// of it in a quick run).
+qint64 messageCount(const Options &options, qint64 size)
+{
+    const qint64 count = std::clamp<qint64>(256 * 1024 * 1024 / size, 1000, 200000);
+    return options.quick ? count / 10 : count;
+}
+
 int orchestrate(const Options &options)
 {
     Orchestrator orchestrator(options);
@@ -224,10 +231,10 @@ int orchestrate(const Options &options)
     const int warmUps = options.quick ? 0 : 1;
     // Each run measures every case once, in turn, so that the machine's
     // drift falls on all cases alike. Warm-up runs first, results dropped.
-    const auto measureAll = [&](Phase phase, qint64 size, qint64 count, qint64 bytes,
-                                const auto &take) {
+    const auto measureAll = [&](const QList<Transport> &transports, Phase phase, qint64 size,
+                                qint64 count, qint64 bytes, const auto &take) {
         for (int run = 0; run < warmUps + options.runs; ++run) {
-            for (const Transport transport : options.transports) {
+            for (const Transport transport : transports) {
                 const auto result = orchestrator.measure(transport, phase, size, count, bytes);
                 if (!result)
                     failed = true;
@@ -244,7 +251,7 @@ int orchestrate(const Options &options)
         QList<QStringList> rows;
         QHash<Transport, Figure> p50, p99, max, oneWay;
         QHash<Transport, QString> dispatcher;
-        measureAll(Phase::PingPong, size, options.iterations, 0,
+        measureAll(options.transports, Phase::PingPong, size, options.iterations, 0,
                    [&](Transport transport, const QJsonObject &client, const QJsonObject &server) {
                        p50[transport].values.append(
                                client.value(QLatin1String("rtt_p50_ns")).toDouble());
@@ -296,7 +303,7 @@ int orchestrate(const Options &options)
     QList<QStringList> rows;
     QHash<Transport, Figure> gbps;
     QHash<Transport, qint64> writerRss, readerRss;
-    measureAll(Phase::Stream, 0, 0, options.streamBytes,
+    measureAll(options.transports, Phase::Stream, 0, 0, options.streamBytes,
                [&](Transport transport, const QJsonObject &client, const QJsonObject &server) {
                    gbps[transport].values.append(double(options.streamBytes)
                                                  / client.value(QLatin1String("seconds")).toDouble()
@@ -323,9 +330,7 @@ int orchestrate(const Options &options)
     }
     document.insert(QStringLiteral("stream"), stream);
 
-    if (options.json) {
-        std::fputs(QJsonDocument(document).toJson().constData(), stdout);
-    } else {
+    if (!options.json) {
         print(QStringLiteral(
                       "\nStreaming %1 MiB in 64 KiB writes (writer keeps at most 1 MiB queued)")
                       .arg(options.streamBytes / (1024 * 1024)));
@@ -340,6 +345,66 @@ int orchestrate(const Options &options)
         print(QStringLiteral("\n(peak resident memory is of the whole process; ratios: this "
                              "case's figure over the baseline's)"));
     }
+
+    // Whole messages: IPCMessageChannel against its framing done by hand.
+    QJsonArray messages;
+    const QList<Transport> messageCases = messageTransports();
+    for (const qint64 size : {qint64(16), qint64(65536)}) {
+        const qint64 oneWay = messageCount(options, size);
+        QHash<Transport, Figure> p50, p99, rate;
+        measureAll(messageCases, Phase::PingPong, size, options.iterations, 0,
+                   [&](Transport transport, const QJsonObject &client, const QJsonObject &) {
+                       p50[transport].values.append(
+                               client.value(QLatin1String("rtt_p50_ns")).toDouble());
+                       p99[transport].values.append(
+                               client.value(QLatin1String("rtt_p99_ns")).toDouble());
+                   });
+        measureAll(messageCases, Phase::Messages, size, oneWay, 0,
+                   [&](Transport transport, const QJsonObject &client, const QJsonObject &) {
+                       rate[transport].values.append(
+                               double(oneWay) / client.value(QLatin1String("seconds")).toDouble());
+                   });
+        QList<QStringList> messageRows;
+        const Transport base = Transport::RawFramed;
+        for (const Transport transport : messageCases) {
+            const Figure &rtt = p50[transport];
+            const Figure &perSecond = rate[transport];
+            messages.append(QJsonObject{{QStringLiteral("transport"), nameOf(transport)},
+                                        {QStringLiteral("size"), size},
+                                        {QStringLiteral("rtt_p50_ns"), rtt.json()},
+                                        {QStringLiteral("rtt_p99_ns"), p99[transport].json()},
+                                        {QStringLiteral("messages_per_s"), perSecond.json()}});
+            messageRows.append(
+                    {nameOf(transport),
+                     QStringLiteral("%1 (%2-%3)")
+                             .arg(formatNs(rtt.median()), formatNs(rtt.min()), formatNs(rtt.max())),
+                     formatNs(p99[transport].median()),
+                     QStringLiteral("%1 (%2-%3)")
+                             .arg(perSecond.median(), 0, 'f', 0)
+                             .arg(perSecond.min(), 0, 'f', 0)
+                             .arg(perSecond.max(), 0, 'f', 0),
+                     ratio(rtt.median(), p50[base].median()),
+                     ratio(perSecond.median(), rate[base].median())});
+        }
+        if (options.json)
+            continue;
+        print(QStringLiteral("\nWhole messages of %1 bytes (round trips: %2 a run; one way: %3 "
+                             "a run)")
+                      .arg(size)
+                      .arg(options.iterations)
+                      .arg(oneWay));
+        printTable({{QStringLiteral("case"), 18},
+                    {QStringLiteral("round trip p50 (min-max)"), 30},
+                    {QStringLiteral("p99"), 10},
+                    {QStringLiteral("messages/s (min-max)"), 28},
+                    {QStringLiteral("rtt/raw-framed"), 15},
+                    {QStringLiteral("msg/s/raw-framed"), 0}},
+                   messageRows);
+    }
+    document.insert(QStringLiteral("messages"), messages);
+
+    if (options.json)
+        std::fputs(QJsonDocument(document).toJson().constData(), stdout);
     return failed ? 1 : 0;
 }
 
@@ -357,7 +422,7 @@ int main(int argc, char *argv[])
             if (key == "--transport")
                 transportNamed(value, &job.transport);
             else if (key == "--phase")
-                job.phase = value == QLatin1String("stream") ? Phase::Stream : Phase::PingPong;
+                phaseNamed(value, &job.phase);
             else if (key == "--path")
                 job.path = value;
             else if (key == "--size")
@@ -419,7 +484,7 @@ int main(int argc, char *argv[])
     }
     for (const QString &name : parser.value(cases).split(u',')) {
         Transport transport;
-        if (!transportNamed(name, &transport)) {
+        if (!allTransportNames().contains(name) || !transportNamed(name, &transport)) {
             std::fprintf(stderr, "unknown case '%s'\n", qPrintable(name));
             return 2;
         }

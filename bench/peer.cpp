@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "peer.h"
+#include "messagepeer.h"
+#include "support.h"
 
 #include <ipcsocket.h>
 
@@ -12,174 +14,26 @@
 #include <QtWidgets/qapplication.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <ctime>
-#include <fcntl.h>
 #include <functional>
 #include <memory>
-#include <poll.h>
 #include <sched.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 #include <vector>
 
 namespace Bench {
 
 namespace {
 
-constexpr qint64 ChunkBytes = 64 * 1024;
-// The careful writer's bound: write while less than this is queued.
-constexpr qint64 QueueBytes = 1024 * 1024;
-
-const char *const TransportNames[] = {"raw-blocking",   "raw-poll",          "qlocalsocket",
-                                      "ipcsocket-core", "ipcsocket-widgets", "ipcsocket-poll"};
-
-[[noreturn]] void die(const char *what)
-{
-    std::perror(what);
-    std::exit(2);
-}
-
-void ready()
-{
-    std::puts("ready");
-    std::fflush(stdout);
-}
-
-qint64 peakRssKb()
-{
-    rusage usage = {};
-    getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_maxrss;
-}
-
-qint64 percentile(std::vector<qint64> values, double p)
-{
-    if (values.empty())
-        return 0;
-    const auto index = size_t(p * double(values.size() - 1) + 0.5);
-    std::nth_element(values.begin(), values.begin() + qptrdiff(index), values.end());
-    return values[index];
-}
-
-void stamp(char *message, qint64 size)
-{
-    if (size >= qint64(sizeof(qint64))) {
-        const qint64 now = nowNs();
-        std::memcpy(message, &now, sizeof(now));
-    }
-}
-
-qint64 stampOf(const char *message, qint64 size)
-{
-    qint64 then = 0;
-    if (size >= qint64(sizeof(qint64)))
-        std::memcpy(&then, message, sizeof(then));
-    return then;
-}
-
-// What every measurement reports the same way.
-struct Recorder
-{
-    std::vector<qint64> samples;
-    QJsonObject result(const char *name) const
-    {
-        QJsonObject json;
-        json.insert(QLatin1String(name) + QLatin1String("_p50_ns"), percentile(samples, 0.50));
-        json.insert(QLatin1String(name) + QLatin1String("_p99_ns"), percentile(samples, 0.99));
-        json.insert(QLatin1String(name) + QLatin1String("_max_ns"), percentile(samples, 1.0));
-        return json;
-    }
-};
+// In the order of Transport.
+const char *const TransportNames[]
+        = {"raw-blocking",      "raw-poll",       "qlocalsocket", "ipcsocket-core",
+           "ipcsocket-widgets", "ipcsocket-poll", "raw-framed",   "ipcmessagechannel"};
+// The byte-stream cases: all before the message cases.
+constexpr int StreamTransportCount = int(Transport::RawFramed);
 
 // ---------------------------------------------------------------------------
 // Raw AF_UNIX
-
-sockaddr_un addressOf(const QString &path)
-{
-    sockaddr_un address = {};
-    address.sun_family = AF_UNIX;
-    const QByteArray encoded = QFile::encodeName(path);
-    std::memcpy(address.sun_path, encoded.constData(),
-                std::min(size_t(encoded.size()), sizeof(address.sun_path) - 1));
-    return address;
-}
-
-int rawConnection(const Job &job)
-{
-    const sockaddr_un address = addressOf(job.path);
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        die("socket");
-    if (job.server) {
-        ::unlink(address.sun_path);
-        if (::bind(fd, reinterpret_cast<const sockaddr *>(&address), sizeof(address)) != 0
-            || ::listen(fd, 1) != 0)
-            die("bind/listen");
-        ready();
-        const int peer = ::accept(fd, nullptr, nullptr);
-        if (peer < 0)
-            die("accept");
-        ::close(fd);
-        ::unlink(address.sun_path);
-        return peer;
-    }
-    if (::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof(address)) != 0)
-        die("connect");
-    return fd;
-}
-
-class RawSocket
-{
-public:
-    RawSocket(int fd, bool polling) : m_fd(fd), m_polling(polling)
-    {
-        if (polling)
-            ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
-    }
-    ~RawSocket() { ::close(m_fd); }
-
-    void readFull(char *data, qint64 size)
-    {
-        for (qint64 done = 0; done < size;) {
-            wait(POLLIN);
-            const ssize_t n = ::read(m_fd, data + done, size_t(size - done));
-            if (n > 0)
-                done += n;
-            else if (n == 0)
-                die("read: peer closed");
-            else if (errno != EAGAIN && errno != EINTR)
-                die("read");
-        }
-    }
-    void writeFull(const char *data, qint64 size)
-    {
-        for (qint64 done = 0; done < size;) {
-            wait(POLLOUT);
-            const ssize_t n = ::write(m_fd, data + done, size_t(size - done));
-            if (n > 0)
-                done += n;
-            else if (n < 0 && errno != EAGAIN && errno != EINTR)
-                die("write");
-        }
-    }
-
-private:
-    void wait(short events)
-    {
-        if (!m_polling)
-            return;
-        pollfd fds = {m_fd, events, 0};
-        while (::poll(&fds, 1, -1) < 0 && errno == EINTR) { }
-    }
-
-    int m_fd;
-    bool m_polling;
-};
 
 QJsonObject runRaw(const Job &job)
 {
@@ -456,12 +310,41 @@ bool transportNamed(const QString &name, Transport *transport)
     return false;
 }
 
+QString nameOf(Phase phase)
+{
+    switch (phase) {
+    case Phase::PingPong:
+        return QStringLiteral("pingpong");
+    case Phase::Stream:
+        return QStringLiteral("stream");
+    case Phase::Messages:
+        return QStringLiteral("messages");
+    }
+    return {};
+}
+
+bool phaseNamed(const QString &name, Phase *phase)
+{
+    for (const Phase candidate : {Phase::PingPong, Phase::Stream, Phase::Messages}) {
+        if (name == nameOf(candidate)) {
+            *phase = candidate;
+            return true;
+        }
+    }
+    return false;
+}
+
 QStringList allTransportNames()
 {
     QStringList names;
-    for (const char *name : TransportNames)
-        names.append(QLatin1String(name));
+    for (int i = 0; i < StreamTransportCount; ++i)
+        names.append(QLatin1String(TransportNames[i]));
     return names;
+}
+
+QList<Transport> messageTransports()
+{
+    return {Transport::RawFramed, Transport::MessageChannel};
 }
 
 QJsonObject run(const Job &job, int argc, char **argv)
@@ -493,6 +376,13 @@ QJsonObject run(const Job &job, int argc, char **argv)
     case Transport::IPCSocketWidgets:
         app = std::make_unique<QApplication>(argc, argv);
         result = runIPCSocket(job);
+        break;
+    case Transport::RawFramed:
+        result = runRawFramed(job);
+        break;
+    case Transport::MessageChannel:
+        app = std::make_unique<QCoreApplication>(argc, argv);
+        result = runMessageChannel(job);
         break;
     }
     if (auto *dispatcher = QAbstractEventDispatcher::instance())

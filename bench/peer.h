@@ -16,16 +16,26 @@ enum class Transport {
     IPCSocketCore, // IPCSocket, QCoreApplication event loop
     IPCSocketWidgets, // IPCSocket, QApplication (Widgets) event loop
     IPCSocketPoll, // IPCSocket driven by poll(), no event loop
+    // Whole messages (the message cases):
+    RawFramed, // AF_UNIX with poll(2), IPCMessageChannel's framing done by hand
+    MessageChannel, // IPCMessageChannel over IPCSocket, QCoreApplication event loop
 };
 
 QString nameOf(Transport transport);
 bool transportNamed(const QString &name, Transport *transport);
+// The byte-stream cases (the default --cases).
 QStringList allTransportNames();
+// The message cases, measured against each other.
+QList<Transport> messageTransports();
 
 enum class Phase {
     PingPong, // count messages of size bytes, each echoed back
     Stream, // bytes in 64 KiB writes, then a one-byte acknowledgement
+    Messages, // count messages of size bytes one way, then an empty one back
 };
+
+QString nameOf(Phase phase);
+bool phaseNamed(const QString &name, Phase *phase);
 
 struct Job
 {

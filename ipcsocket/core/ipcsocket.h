@@ -44,6 +44,7 @@ public:
         InvalidPathError = 107,
         OutOfMemoryError = 108,
         PermissionDeniedError = 109,
+        ProtocolError = 110,
     };
     Q_ENUM(SocketError)
 

@@ -2,17 +2,25 @@
 #ifndef IPCSOCKETQML_H
 #define IPCSOCKETQML_H
 
+#include <ipcmessagechannel.h>
 #include <ipcsocket.h>
 
 #include <QtQml/qqml.h>
 
-// Registers the core class as the QML type IPCSocket; the core library
-// itself stays free of Qt Qml.
+// Registers the core classes as the QML types IPCSocket and
+// IPCMessageChannel; the core library itself stays free of Qt Qml.
 struct IPCSocketForeign
 {
     Q_GADGET
     QML_FOREIGN(IPCSocket)
     QML_NAMED_ELEMENT(IPCSocket)
+};
+
+struct IPCMessageChannelForeign
+{
+    Q_GADGET
+    QML_FOREIGN(IPCMessageChannel)
+    QML_NAMED_ELEMENT(IPCMessageChannel)
 };
 
 #endif // IPCSOCKETQML_H

@@ -22,10 +22,22 @@ QtObject {
         }
     }
 
+    property IPCMessageChannel channel: IPCMessageChannel {
+        socket: root.socket
+        onTextMessageReceived: (message) => root.log += message
+        onBinaryMessageReceived: (message) => root.log += message.byteLength
+        onError: (errorNumber, message) => {
+            if (errorNumber === IPCSocket.ProtocolError)
+                root.log += message
+        }
+    }
+
     Component.onCompleted: {
         if (!socket.listen())
             console.log(socket.lastErrorCode)
         socket.writeText("text", "UTF-16LE")
+        if (channel.sendTextMessage("message") < 0)
+            channel.sendBinaryMessage(new ArrayBuffer(4))
         socket.flush()
         socket.poll()
         socket.close()
