@@ -3,17 +3,25 @@
 #define IPCSOCKETQML_H
 
 #include <ipcmessagechannel.h>
+#include <ipcserversocket.h>
 #include <ipcsocket.h>
 
 #include <QtQml/qqml.h>
 
-// Registers the core classes as the QML types IPCSocket and
-// IPCMessageChannel; the core library itself stays free of Qt Qml.
+// Registers the core classes as the QML types IPCSocket, IPCServerSocket
+// and IPCMessageChannel; the core library itself stays free of Qt Qml.
 struct IPCSocketForeign
 {
     Q_GADGET
     QML_FOREIGN(IPCSocket)
     QML_NAMED_ELEMENT(IPCSocket)
+};
+
+struct IPCServerSocketForeign
+{
+    Q_GADGET
+    QML_FOREIGN(IPCServerSocket)
+    QML_NAMED_ELEMENT(IPCServerSocket)
 };
 
 struct IPCMessageChannelForeign

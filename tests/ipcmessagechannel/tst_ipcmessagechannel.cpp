@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include <ipcmessagechannel.h>
+#include <ipcserversocket.h>
 #include <ipcsocket.h>
 
 #include <QtCore/qelapsedtimer.h>
@@ -222,6 +223,7 @@ private Q_SLOTS:
     void deleteInsideSignals();
     void socketReceiversActInsideARead_data();
     void socketReceiversActInsideARead();
+    void onServerConnections();
 
 private:
     QString socketPath(const QString &name = QStringLiteral("m.sock")) const
@@ -929,6 +931,54 @@ void tst_IPCMessageChannel::socketReceiversActInsideARead()
     QTRY_COMPARE_WITH_TIMEOUT(record.events.size(), 2, Timeout);
     QCOMPARE(record.events,
              QStringList({QStringLiteral("text:one"), QStringLiteral("text:fresh")}));
+}
+
+void tst_IPCMessageChannel::onServerConnections()
+{
+    // A channel a connection, on the server's side as on any IPCSocket:
+    // each client gets its own messages back, whole and in order.
+    IPCServerSocket server;
+    server.setPath(m_dir->filePath(QStringLiteral("server.sock")));
+    QObject::connect(&server, &IPCServerSocket::peerConnected, this, [](IPCSocket *socket) {
+        auto *channel = new IPCMessageChannel(socket, socket); // goes with its connection
+        QObject::connect(
+                channel, &IPCMessageChannel::textMessageReceived, channel,
+                [channel](const QString &message) { channel->sendTextMessage(message.toUpper()); });
+        QObject::connect(channel, &IPCMessageChannel::binaryMessageReceived, channel,
+                         [channel](const QByteArray &message) {
+                             channel->sendBinaryMessage(message + message);
+                         });
+    });
+    QVERIFY(server.listen());
+    constexpr int Clients = 3;
+    std::vector<std::unique_ptr<IPCSocket>> sockets;
+    std::vector<std::unique_ptr<IPCMessageChannel>> channels;
+    std::vector<QStringList> texts(Clients);
+    std::vector<QList<QByteArray>> binaries(Clients);
+    for (int i = 0; i < Clients; ++i) {
+        sockets.push_back(std::make_unique<IPCSocket>());
+        sockets.back()->setPath(server.path());
+        channels.push_back(std::make_unique<IPCMessageChannel>(sockets.back().get()));
+        QObject::connect(channels.back().get(), &IPCMessageChannel::textMessageReceived, this,
+                         [&texts, i](const QString &message) { texts[size_t(i)].append(message); });
+        QObject::connect(
+                channels.back().get(), &IPCMessageChannel::binaryMessageReceived, this,
+                [&binaries, i](const QByteArray &message) { binaries[size_t(i)].append(message); });
+        QVERIFY(sockets.back()->connect());
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(server.connectionCount(), Clients, Timeout);
+    const QByteArray big(1024 * 1024 + 3, 'b');
+    for (int i = 0; i < Clients; ++i) {
+        QVERIFY(channels[size_t(i)]->sendTextMessage(QStringLiteral("client %1").arg(i)) > 0);
+        QVERIFY(channels[size_t(i)]->sendBinaryMessage(big) > 0);
+        QVERIFY(channels[size_t(i)]->sendTextMessage(QString()) == 0);
+    }
+    for (int i = 0; i < Clients; ++i) {
+        QTRY_COMPARE_WITH_TIMEOUT(texts[size_t(i)].size(), 2, LongTimeout);
+        QCOMPARE(texts[size_t(i)], (QStringList{QStringLiteral("CLIENT %1").arg(i), QString()}));
+        QCOMPARE(binaries[size_t(i)].size(), 1);
+        QCOMPARE(binaries[size_t(i)].at(0), big + big);
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_IPCMessageChannel)

@@ -32,7 +32,17 @@ QtObject {
         }
     }
 
+    property IPCServerSocket server: IPCServerSocket {
+        path: "/tmp/usage-server.socket"
+        maximumSocketsConnected: 0
+        onPeerConnected: (peer) => peer.writeText("hello " + peer.peerProcessId)
+        onError: (errorNumber, message) => root.log += message
+        onConnectionCountChanged: root.log += connectionCount
+    }
+
     Component.onCompleted: {
+        if (!server.listen() || !server.isListening)
+            console.log(server.lastErrorCode)
         if (!socket.listen())
             console.log(socket.lastErrorCode)
         socket.writeText("text", "UTF-16LE")
