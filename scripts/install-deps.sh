@@ -13,6 +13,7 @@ packages=(
     qml6-module-qtquick-layouts qml6-module-qtquick-templates qml6-module-qtquick-window
     qml6-module-qttest
     xvfb xauth
+    dpkg-dev
 )
 
 missing=()
