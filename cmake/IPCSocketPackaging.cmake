@@ -7,7 +7,6 @@ set(CPACK_PACKAGE_NAME ipcsocket)
 set(CPACK_PACKAGE_VENDOR "the IPCSocket authors")
 set(CPACK_PACKAGE_CONTACT "the IPCSocket authors")
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
 set(CPACK_RESOURCE_FILE_LICENSE "${PROJECT_SOURCE_DIR}/LICENSE")
 set(CPACK_PACKAGE_INSTALL_DIRECTORY ipcsocket)
 
@@ -51,8 +50,9 @@ foreach(entry IN LISTS packages)
     string(TOUPPER "${component}" upper)
     set(CPACK_DEBIAN_${upper}_PACKAGE_NAME "${name}")
     set(CPACK_DEBIAN_${upper}_PACKAGE_SECTION "${section}")
-    set(CPACK_COMPONENT_${upper}_DESCRIPTION
-        "IPCSocket for Qt 6: ${what}\n Xojo's IPCSocket as a Qt 6 component: two applications on one\n computer talk through a socket file.")
+    # First line: the synopsis; then the extended description.
+    set(CPACK_DEBIAN_${upper}_DESCRIPTION
+        "IPCSocket for Qt 6: ${what}\nXojo's IPCSocket as a Qt 6 component: two applications on one computer talk through a socket file.")
     if(NOT component STREQUAL "runtime" AND NOT component STREQUAL "doc")
         set(CPACK_COMPONENT_${upper}_DEPENDS runtime)
     endif()

@@ -13,7 +13,7 @@ packages=(
     qml6-module-qtquick-layouts qml6-module-qtquick-templates qml6-module-qtquick-window
     qml6-module-qttest
     xvfb xauth
-    dpkg-dev
+    dpkg-dev qt6-documentation-tools
 )
 
 missing=()

@@ -26,6 +26,7 @@ namespace {
 // sleep a fixed time) but it keeps an idle program from spinning.
 // handle() is the listener's descriptor until the peer arrives, then the
 // connection's, so it is asked anew each time.
+//! [1]
 void waitForActivity(const IPCSocket &socket, int timeoutMs)
 {
     pollfd descriptor{};
@@ -33,6 +34,7 @@ void waitForActivity(const IPCSocket &socket, int timeoutMs)
     descriptor.events = POLLIN | (socket.bytesLeftToSend() > 0 ? POLLOUT : 0);
     ::poll(&descriptor, descriptor.fd >= 0 ? 1 : 0, timeoutMs);
 }
+//! [1]
 
 int listen(IPCSocket &socket)
 {
@@ -61,12 +63,14 @@ int listen(IPCSocket &socket)
     std::printf("listening on %s\n", qPrintable(socket.path()));
     std::fflush(stdout);
 
+    //! [0]
     // The program's own loop: Xojo's "Do ... socket.Poll ... Loop".
     while (!done) {
         socket.poll();
         std::fflush(stdout);
         waitForActivity(socket, 50);
     }
+    //! [0]
     return status;
 }
 

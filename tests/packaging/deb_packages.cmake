@@ -19,7 +19,7 @@ endfunction()
 run(${CMAKE_COMMAND} -S "${SOURCE_DIR}" -B "${build}" -G "${GENERATOR}"
     -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr
     -DIPCSOCKET_BUILD_TESTS=OFF -DIPCSOCKET_BUILD_BENCH=OFF -DIPCSOCKET_BUILD_EXAMPLES=OFF)
-run(${CMAKE_COMMAND} --build "${build}")
+run(${CMAKE_COMMAND} --build "${build}" --target all docs)
 run(cpack -G DEB --config "${build}/CPackConfig.cmake" -B "${packages}")
 
 load_cache("${build}" READ_WITH_PREFIX cache_ CMAKE_INSTALL_LIBDIR)
@@ -33,7 +33,8 @@ set(expected
     "libipcsocket-dev|usr/include/IPCSocket/ipcsocket.h,usr/include/IPCSocket/ipcsocket_export.h,usr/include/IPCSocket/ipcsocketwidget.h,${libdir}/libipcsocket.so,${libdir}/libipcsocketwidgets.so,${libdir}/cmake/IPCSocket/IPCSocketConfig.cmake,${libdir}/cmake/IPCSocket/IPCSocketTargets.cmake,${libdir}/pkgconfig/ipcsocket.pc,${libdir}/pkgconfig/ipcsocket-widgets.pc"
     "ipcsocket-designer-plugin|${libdir}/qt6/plugins/designer/libipcsocketdesignerplugin.so"
     "qml6-module-ipcsocket|${libdir}/qt6/qml/IPCSocket/qmldir,${libdir}/qt6/qml/IPCSocket/libIPCSocketQml.so"
-    "ipcsocket-chatdemo|usr/bin/ipcsocket-chatdemo,usr/share/applications/org.ipcsocket.chatdemo.desktop,usr/share/icons/hicolor/128x128/apps/ipcsocket.png")
+    "ipcsocket-chatdemo|usr/bin/ipcsocket-chatdemo,usr/share/applications/org.ipcsocket.chatdemo.desktop,usr/share/icons/hicolor/128x128/apps/ipcsocket.png"
+    "ipcsocket-doc|usr/share/doc/ipcsocket/ipcsocket.qch,usr/share/doc/ipcsocket/html/index.html,usr/share/doc/ipcsocket/html/ipcsocket.html")
 
 set(all_files "")
 foreach(entry IN LISTS expected)
@@ -51,10 +52,10 @@ foreach(entry IN LISTS expected)
     endif()
     # dpkg-shlibdeps computed the Qt runtime packages; the project's other
     # packages are named at this version.
-    if(NOT name MATCHES "-dev$" AND NOT fields MATCHES "libqt6core6 \\(>= 6")
+    if(NOT name MATCHES "-(dev|doc)$" AND NOT fields MATCHES "libqt6core6 \\(>= 6")
         message(FATAL_ERROR "${deb}: no computed dependency on libqt6core6:\n${fields}")
     endif()
-    if(NOT name STREQUAL "libipcsocket1"
+    if(NOT name MATCHES "^(libipcsocket1|ipcsocket-doc)$"
        AND NOT fields MATCHES "libipcsocket1 \\(= ${VERSION}\\)")
         message(FATAL_ERROR "${deb}: does not depend on libipcsocket1 (= ${VERSION}):\n${fields}")
     endif()
