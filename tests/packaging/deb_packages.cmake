@@ -20,7 +20,9 @@ run(${CMAKE_COMMAND} -S "${SOURCE_DIR}" -B "${build}" -G "${GENERATOR}"
     -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr
     -DIPCSOCKET_BUILD_TESTS=OFF -DIPCSOCKET_BUILD_BENCH=OFF -DIPCSOCKET_BUILD_EXAMPLES=OFF)
 run(${CMAKE_COMMAND} --build "${build}" --target all docs)
-run(cpack -G DEB --config "${build}/CPackConfig.cmake" -B "${packages}")
+get_filename_component(cmake_bin "${CMAKE_COMMAND}" DIRECTORY)
+find_program(CPACK cpack HINTS "${cmake_bin}" REQUIRED)
+run("${CPACK}" -G DEB --config "${build}/CPackConfig.cmake" -B "${packages}")
 
 load_cache("${build}" READ_WITH_PREFIX cache_ CMAKE_INSTALL_LIBDIR)
 set(libdir "usr/${cache_CMAKE_INSTALL_LIBDIR}")
