@@ -43,10 +43,9 @@ endif()
 
 run_qdoc("${OUTPUT_DIR}")
 
-get_filename_component(qhp_dir "${OUTPUT_DIR}" DIRECTORY)
 file(GLOB qhp "${OUTPUT_DIR}/*.qhp")
 if(NOT qhp)
-    message(FATAL_ERROR "qdoc wrote no .qhp file into ${OUTPUT_DIR}:\n${output}")
+    message(FATAL_ERROR "qdoc wrote no .qhp file into ${OUTPUT_DIR}")
 endif()
 execute_process(COMMAND "${QHELPGENERATOR}" ${qhp} -o "${QCH}"
     RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
