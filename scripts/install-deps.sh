@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-    cmake ninja-build g++ pkg-config python3 socat
+    cmake ninja-build g++ make pkg-config python3 socat
     qt6-base-dev qt6-base-dev-tools qt6-qpa-plugins libgl-dev libvulkan-dev
     qt6-tools-dev qt6-tools-dev-tools
     qt6-declarative-dev qt6-declarative-dev-tools qml-qt6
@@ -13,6 +13,7 @@ packages=(
     qml6-module-qtquick-layouts qml6-module-qtquick-templates qml6-module-qtquick-window
     qml6-module-qttest
     xvfb xauth
+    dpkg-dev qt6-documentation-tools
 )
 
 missing=()

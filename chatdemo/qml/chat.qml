@@ -47,7 +47,7 @@ ApplicationWindow {
         return out.endsWith("\r") && !line.endsWith("\\r") ? out.slice(0, -1) : out
     }
     function addRow(text) {
-        rows.append({ text: text })
+        rows.append({ row: text })
         rowView.positionViewAtEnd()
         console.log(text)
     }
@@ -93,10 +93,12 @@ ApplicationWindow {
             Layout.fillHeight: true
             clip: true
             model: rows
+            // The role is not called "text": a required property of that
+            // name would hide the Label's own, which would then show nothing.
             delegate: Label {
-                required property string text
+                required property string row
                 width: ListView.view.width
-                text: this.text.length > 4000 ? this.text.slice(0, 4000) + "…" : this.text
+                text: row.length > 4000 ? row.slice(0, 4000) + "…" : row
                 wrapMode: Text.Wrap
             }
         }

@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# pkg-config files, for qmake (CONFIG += link_pkgconfig, PKGCONFIG += ipcsocket)
+# and other builds without CMake. They are written at install time, so that
+# prefix= is the prefix really installed to: `cmake --install --prefix P`
+# and cpack both choose it after configuration.
+function(ipcsocket_install_pkgconfig name)
+    cmake_parse_arguments(arg "" "COMPONENT" "" ${ARGN})
+    set(template "${PROJECT_SOURCE_DIR}/cmake/${name}.pc.in")
+    set(output "${PROJECT_BINARY_DIR}/pkgconfig/${name}.pc")
+    if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
+        set(destination "${CMAKE_INSTALL_LIBDIR}/pkgconfig")
+    else()
+        set(destination "\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/pkgconfig")
+    endif()
+    foreach(dir LIBDIR INCLUDEDIR)
+        if(IS_ABSOLUTE "${CMAKE_INSTALL_${dir}}")
+            set(${dir} "${CMAKE_INSTALL_${dir}}")
+        else()
+            set(${dir} "\${prefix}/${CMAKE_INSTALL_${dir}}")
+        endif()
+    endforeach()
+    install(CODE "
+        set(pc_prefix \"\${CMAKE_INSTALL_PREFIX}\")
+        set(pc_libdir [[${LIBDIR}]])
+        set(pc_includedir [[${INCLUDEDIR}]])
+        set(PROJECT_DESCRIPTION [[${PROJECT_DESCRIPTION}]])
+        set(PROJECT_VERSION [[${PROJECT_VERSION}]])
+        configure_file([[${template}]] [[${output}]] @ONLY)
+        file(INSTALL [[${output}]] DESTINATION \"${destination}\")
+        " COMPONENT ${arg_COMPONENT})
+endfunction()
