@@ -4,7 +4,9 @@
 // QLocalSocket, measured side by side in one run, two processes a case.
 // Each case starts this program twice more, as --role server and client.
 
+#include "connections.h"
 #include "peer.h"
+#include "report.h"
 
 #include <QtCore/qcommandlineparser.h>
 #include <QtCore/qcoreapplication.h>
@@ -148,42 +150,6 @@ QString cpuModel()
             return QString::fromUtf8(line.mid(line.indexOf(':') + 1).trimmed());
     }
     return QSysInfo::currentCpuArchitecture();
-}
-
-QString formatNs(double ns)
-{
-    return ns >= 10000 ? QString::number(ns / 1000, 'f', 1) + QStringLiteral(" us")
-                       : QString::number(ns / 1000, 'f', 2) + QStringLiteral(" us");
-}
-
-QString ratio(double value, double base)
-{
-    return base > 0 ? QString::number(value / base, 'f', 2) + u'x' : QStringLiteral("-");
-}
-
-void print(const QString &line)
-{
-    std::puts(qPrintable(line));
-    std::fflush(stdout);
-}
-
-// Columns padded to their widths; the last one is not padded.
-void printTable(const QList<QPair<QString, int>> &columns, const QList<QStringList> &rows)
-{
-    const auto line = [&](const QStringList &cells) {
-        QString text;
-        for (qsizetype i = 0; i < columns.size(); ++i) {
-            const int width = i + 1 < columns.size() ? -columns.at(i).second : 0;
-            text += QStringLiteral("%1 ").arg(cells.value(i), width);
-        }
-        print(text.trimmed());
-    };
-    QStringList headers;
-    for (const auto &column : columns)
-        headers.append(column.first);
-    line(headers);
-    for (const QStringList &row : rows)
-        line(row);
 }
 
 // The columns every table ends with: the figure over raw poll()'s and over
@@ -402,6 +368,11 @@ int orchestrate(const Options &options)
                    messageRows);
     }
     document.insert(QStringLiteral("messages"), messages);
+    // In this process, with its one event loop, as an application sees it.
+    document.insert(QStringLiteral("connections"),
+                    measureConnections(options.quick ? 5 : 30, options.quick ? 0.1 : 0.5,
+                                       options.pin == QLatin1String("none") ? -1 : 0,
+                                       options.json));
 
     if (options.json)
         std::fputs(QJsonDocument(document).toJson().constData(), stdout);
@@ -470,7 +441,10 @@ int main(int argc, char *argv[])
             QStringLiteral("cases"),
             QStringLiteral("Which cases: %1.").arg(allTransportNames().join(QStringLiteral(", "))),
             QStringLiteral("list"), allTransportNames().join(u','));
-    parser.addOptions({quick, json, pin, sizes, iterations, runs, stream, cases});
+    const QCommandLineOption connectionsOnly(
+            QStringLiteral("connections-only"),
+            QStringLiteral("Only the connection set-up cases (in this process)."));
+    parser.addOptions({quick, json, pin, sizes, iterations, runs, stream, cases, connectionsOnly});
     parser.process(app);
 
     Options options;
@@ -514,6 +488,14 @@ int main(int argc, char *argv[])
     if (options.iterations < 1 || options.runs < 1 || options.streamBytes < 1) {
         std::fprintf(stderr, "--iterations, --runs and --stream-mib must be positive\n");
         return 2;
+    }
+    if (parser.isSet(connectionsOnly)) {
+        const QJsonObject figures =
+                measureConnections(options.quick ? 5 : 30, options.quick ? 0.1 : 0.5,
+                                   options.pin == QLatin1String("none") ? -1 : 0, options.json);
+        if (options.json)
+            std::fputs(QJsonDocument(figures).toJson().constData(), stdout);
+        return 0;
     }
     return orchestrate(options);
 }

@@ -50,9 +50,9 @@ IPCSocketDescriptorTransport::IPCSocketDescriptorTransport(int descriptor, QObje
     m_readNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Read, this);
     QObject::connect(m_readNotifier, &QSocketNotifier::activated, this,
                      [this] { readAvailable(); });
-    m_writeNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Write, this);
-    m_writeNotifier->setEnabled(false);
-    QObject::connect(m_writeNotifier, &QSocketNotifier::activated, this, [this] { flush(); });
+    // The write notifier comes when first needed: most connections never
+    // fill the system's buffer, and registering a notifier with the event
+    // dispatcher is a good part of what setting up a connection costs.
 }
 
 IPCSocketDescriptorTransport::~IPCSocketDescriptorTransport()
@@ -389,6 +389,11 @@ void IPCSocketDescriptorTransport::updateWriteNotifier()
 {
     // Also for bytes sent but not reported yet: the event loop reports
     // them, when anyone listens.
-    if (m_writeNotifier)
-        m_writeNotifier->setEnabled(bytesToWrite() > 0 || (m_unreported > 0 && m_reportsWrites));
+    const bool wanted = bytesToWrite() > 0 || (m_unreported > 0 && m_reportsWrites);
+    if (!m_writeNotifier && wanted && m_fd >= 0) {
+        m_writeNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Write, this);
+        QObject::connect(m_writeNotifier, &QSocketNotifier::activated, this, [this] { flush(); });
+    } else if (m_writeNotifier) {
+        m_writeNotifier->setEnabled(wanted);
+    }
 }

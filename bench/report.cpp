@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include "report.h"
+
+#include <cstdio>
+
+namespace Bench {
+
+QString formatNs(double ns)
+{
+    return ns >= 10000 ? QString::number(ns / 1000, 'f', 1) + QStringLiteral(" us")
+                       : QString::number(ns / 1000, 'f', 2) + QStringLiteral(" us");
+}
+
+QString ratio(double value, double base)
+{
+    return base > 0 ? QString::number(value / base, 'f', 2) + u'x' : QStringLiteral("-");
+}
+
+void print(const QString &line)
+{
+    std::puts(qPrintable(line));
+    std::fflush(stdout);
+}
+
+void printTable(const QList<QPair<QString, int>> &columns, const QList<QStringList> &rows)
+{
+    const auto line = [&](const QStringList &cells) {
+        QString text;
+        for (qsizetype i = 0; i < columns.size(); ++i) {
+            const int width = i + 1 < columns.size() ? -columns.at(i).second : 0;
+            text += QStringLiteral("%1 ").arg(cells.value(i), width);
+        }
+        print(text.trimmed());
+    };
+    QStringList headers;
+    for (const auto &column : columns)
+        headers.append(column.first);
+    line(headers);
+    for (const QStringList &row : rows)
+        line(row);
+}
+
+} // namespace Bench

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#ifndef BENCH_REPORT_H
+#define BENCH_REPORT_H
+
+#include <QtCore/qlist.h>
+#include <QtCore/qpair.h>
+#include <QtCore/qstring.h>
+#include <QtCore/qstringlist.h>
+
+// How every table of ipcsocket-bench is printed.
+namespace Bench {
+
+QString formatNs(double ns);
+// "1.23x", or "-" without a base.
+QString ratio(double value, double base);
+void print(const QString &line);
+// Columns padded to their widths; the last one is not padded.
+void printTable(const QList<QPair<QString, int>> &columns, const QList<QStringList> &rows);
+
+} // namespace Bench
+
+#endif // BENCH_REPORT_H
