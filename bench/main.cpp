@@ -263,54 +263,69 @@ int orchestrate(const Options &options)
     }
     document.insert(QStringLiteral("round_trip"), pingPong);
 
-    // Streaming.
+    // Streaming: large writes (throughput), and small ones (logs, event
+    // feeds: writes a second).
     QJsonArray stream;
-    QHash<Transport, double> throughputs;
-    QList<QStringList> rows;
-    QHash<Transport, Figure> gbps;
-    QHash<Transport, qint64> writerRss, readerRss;
-    measureAll(options.transports, Phase::Stream, 0, 0, options.streamBytes,
-               [&](Transport transport, const QJsonObject &client, const QJsonObject &server) {
-                   gbps[transport].values.append(double(options.streamBytes)
-                                                 / client.value(QLatin1String("seconds")).toDouble()
-                                                 / 1e9);
-                   writerRss[transport] = std::max(
-                           writerRss[transport], client.value(QLatin1String("rss_kb")).toInteger());
-                   readerRss[transport] = std::max(
-                           readerRss[transport], server.value(QLatin1String("rss_kb")).toInteger());
-               });
-    for (const Transport transport : options.transports) {
-        const Figure &figure = gbps[transport];
-        throughputs.insert(transport, figure.median());
-        stream.append(QJsonObject{{QStringLiteral("transport"), nameOf(transport)},
-                                  {QStringLiteral("gb_per_s"), figure.json()},
-                                  {QStringLiteral("writer_peak_rss_kb"), writerRss[transport]},
-                                  {QStringLiteral("reader_peak_rss_kb"), readerRss[transport]}});
-        rows.append({nameOf(transport),
-                     QStringLiteral("%1 (%2-%3)")
-                             .arg(figure.median(), 0, 'f', 2)
-                             .arg(figure.min(), 0, 'f', 2)
-                             .arg(figure.max(), 0, 'f', 2),
-                     QString::number(writerRss[transport] / 1024.0, 'f', 1),
-                     QString::number(readerRss[transport] / 1024.0, 'f', 1)});
-    }
-    document.insert(QStringLiteral("stream"), stream);
-
-    if (!options.json) {
-        print(QStringLiteral(
-                      "\nStreaming %1 MiB in 64 KiB writes (writer keeps at most 1 MiB queued)")
-                      .arg(options.streamBytes / (1024 * 1024)));
+    const auto streamCase = [&](qint64 writeSize, qint64 bytes) {
+        QHash<Transport, double> throughputs;
+        QList<QStringList> rows;
+        QHash<Transport, Figure> gbps;
+        QHash<Transport, qint64> writerRss, readerRss;
+        measureAll(options.transports, Phase::Stream, writeSize, 0, bytes,
+                   [&](Transport transport, const QJsonObject &client, const QJsonObject &server) {
+                       gbps[transport].values.append(
+                               double(bytes) / client.value(QLatin1String("seconds")).toDouble()
+                               / 1e9);
+                       writerRss[transport]
+                               = std::max(writerRss[transport],
+                                          client.value(QLatin1String("rss_kb")).toInteger());
+                       readerRss[transport]
+                               = std::max(readerRss[transport],
+                                          server.value(QLatin1String("rss_kb")).toInteger());
+                   });
+        const bool small = writeSize < 1024;
+        // Small writes are counted: millions of writes a second.
+        const double scale = small ? 1e9 / double(writeSize) / 1e6 : 1;
+        for (const Transport transport : options.transports) {
+            const Figure &figure = gbps[transport];
+            throughputs.insert(transport, figure.median());
+            stream.append(
+                    QJsonObject{{QStringLiteral("transport"), nameOf(transport)},
+                                {QStringLiteral("write_bytes"), writeSize},
+                                {QStringLiteral("gb_per_s"), figure.json()},
+                                {QStringLiteral("writer_peak_rss_kb"), writerRss[transport]},
+                                {QStringLiteral("reader_peak_rss_kb"), readerRss[transport]}});
+            rows.append({nameOf(transport),
+                         QStringLiteral("%1 (%2-%3)")
+                                 .arg(figure.median() * scale, 0, 'f', 2)
+                                 .arg(figure.min() * scale, 0, 'f', 2)
+                                 .arg(figure.max() * scale, 0, 'f', 2),
+                         QString::number(writerRss[transport] / 1024.0, 'f', 1),
+                         QString::number(readerRss[transport] / 1024.0, 'f', 1)});
+        }
+        if (options.json)
+            return;
+        print(QStringLiteral("\nStreaming %1 MiB in %2 writes (writer keeps at most 1 MiB queued)")
+                      .arg(bytes / (1024 * 1024))
+                      .arg(small ? QStringLiteral("%1-byte").arg(writeSize)
+                                 : QStringLiteral("%1 KiB").arg(writeSize / 1024)));
         appendRatios(&rows, options.transports, throughputs);
-        printTable({{QStringLiteral("case"), 18},
-                    {QStringLiteral("GB/s (min-max)"), 22},
-                    {QStringLiteral("writer MiB"), 11},
-                    {QStringLiteral("reader MiB"), 11},
-                    {QStringLiteral("/raw-poll"), 10},
-                    {QStringLiteral("/qlocalsocket"), 0}},
-                   rows);
+        printTable(
+                {{QStringLiteral("case"), 18},
+                 {small ? QStringLiteral("M writes/s (min-max)") : QStringLiteral("GB/s (min-max)"),
+                  22},
+                 {QStringLiteral("writer MiB"), 11},
+                 {QStringLiteral("reader MiB"), 11},
+                 {QStringLiteral("/raw-poll"), 10},
+                 {QStringLiteral("/qlocalsocket"), 0}},
+                rows);
+    };
+    streamCase(64 * 1024, options.streamBytes);
+    streamCase(64, std::max<qint64>(options.streamBytes / 32, 1024 * 1024));
+    document.insert(QStringLiteral("stream"), stream);
+    if (!options.json)
         print(QStringLiteral("\n(peak resident memory is of the whole process; ratios: this "
                              "case's figure over the baseline's)"));
-    }
 
     // Whole messages: IPCMessageChannel against its framing done by hand.
     QJsonArray messages;
@@ -490,9 +505,9 @@ int main(int argc, char *argv[])
         return 2;
     }
     if (parser.isSet(connectionsOnly)) {
-        const QJsonObject figures =
-                measureConnections(options.quick ? 5 : 30, options.quick ? 0.1 : 0.5,
-                                   options.pin == QLatin1String("none") ? -1 : 0, options.json);
+        const QJsonObject figures
+                = measureConnections(options.quick ? 5 : 30, options.quick ? 0.1 : 0.5,
+                                     options.pin == QLatin1String("none") ? -1 : 0, options.json);
         if (options.json)
             std::fputs(QJsonDocument(figures).toJson().constData(), stdout);
         return 0;

@@ -58,6 +58,7 @@ QJsonObject runRaw(const Job &job)
         return recorder.result(job.server ? "oneway" : "rtt");
     }
 
+    const qint64 writeSize = streamWriteSize(job);
     std::vector<char> chunk(size_t(ChunkBytes), 's');
     char ack = 'a';
     QJsonObject json;
@@ -71,7 +72,7 @@ QJsonObject runRaw(const Job &job)
     } else {
         const qint64 start = nowNs();
         for (qint64 sent = 0; sent < job.bytes;) {
-            const qint64 n = std::min(ChunkBytes, job.bytes - sent);
+            const qint64 n = std::min(writeSize, job.bytes - sent);
             socket.writeFull(chunk.data(), n);
             sent += n;
         }
@@ -148,7 +149,7 @@ private:
         // no further signal, so keep filling until the queue stays full.
         do {
             while (m_sent < m_job.bytes && m_device->bytesToWrite() < QueueBytes) {
-                const qint64 n = std::min(ChunkBytes, m_job.bytes - m_sent);
+                const qint64 n = std::min(streamWriteSize(m_job), m_job.bytes - m_sent);
                 m_device->write(m_buffer.data(), n);
                 m_sent += n;
             }

@@ -30,7 +30,7 @@ QList<Transport> messageTransports();
 
 enum class Phase {
     PingPong, // count messages of size bytes, each echoed back
-    Stream, // bytes in 64 KiB writes, then a one-byte acknowledgement
+    Stream, // bytes in writes of size (64 KiB if 0), then a one-byte acknowledgement
     Messages, // count messages of size bytes one way, then an empty one back
 };
 

@@ -34,6 +34,12 @@ constexpr qint64 QueueBytes = 1024 * 1024;
     std::exit(2);
 }
 
+// What the streaming writer writes at a time.
+inline qint64 streamWriteSize(const Job &job)
+{
+    return job.size > 0 ? job.size : ChunkBytes;
+}
+
 inline void ready()
 {
     std::puts("ready");
