@@ -139,6 +139,7 @@ private Q_SLOTS:
     void closeSendsWhatWasAccepted();
     void peerKilledMidStream();
     void writeToDeadPeerIsNotSigpipe();
+    void nothingLeftToSendAfterLoss();
 
     void staleFileDoesNotBlockListen();
     void liveListenerIsNotStolen();
@@ -486,6 +487,31 @@ void tst_IPCSocket::writeToDeadPeerIsNotSigpipe()
     QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::LostConnection));
     QCOMPARE(socket.write(block), -1);
     QCOMPARE(errors.at(1).at(0).toInt(), int(IPCSocket::InvalidStateError));
+}
+
+void tst_IPCSocket::nothingLeftToSendAfterLoss()
+{
+    // Found by ipcsocket-stress faults: bytes still queued when the
+    // connection was lost stayed counted in bytesLeftToSend() past the 102,
+    // so a writer waiting for it to drain waited forever.
+    for (const bool queuedBeforeLoss : {true, false}) {
+        IPCSocket a, b;
+        connectPair(a, b);
+        QSignalSpy errors(&a, &IPCSocket::error);
+        const QByteArray block = pattern(0, 16 * 1024 * 1024);
+        if (queuedBeforeLoss) {
+            // Far more than the system takes while b does not read.
+            QCOMPARE(a.write(block), block.size());
+            QVERIFY(a.bytesLeftToSend() > 0);
+            b.close();
+        } else {
+            b.close();
+            QCOMPARE(a.write(block), block.size()); // the write that finds b gone
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(errors.size(), 1, Timeout);
+        QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::LostConnection));
+        QCOMPARE(a.bytesLeftToSend(), 0);
+    }
 }
 
 void tst_IPCSocket::staleFileDoesNotBlockListen()
