@@ -119,12 +119,14 @@ void IPCSocketLocalSocketTransport::close(bool sendPending)
         deleteLater();
         return;
     }
+    // Nothing of the socket's reaches end() any more: a flush() that finds
+    // the peer gone would clear m_socket under our feet.
+    QObject::disconnect(m_socket, nullptr, this, nullptr);
     // As QLocalSocket::disconnectFromServer() does: what is queued goes out
     // first.
     m_socket->flush();
     if (m_socket->bytesToWrite() > 0)
         IPCSocketTransports::keepAlive(this);
-    QObject::disconnect(m_socket, nullptr, this, nullptr);
     QObject::connect(m_socket, &QLocalSocket::disconnected, this, &QObject::deleteLater);
     m_socket->disconnectFromServer();
     if (m_socket->state() == QLocalSocket::UnconnectedState)

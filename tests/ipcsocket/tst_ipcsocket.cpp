@@ -140,6 +140,7 @@ private Q_SLOTS:
     void peerKilledMidStream();
     void writeToDeadPeerIsNotSigpipe();
     void nothingLeftToSendAfterLoss();
+    void closeFindsPeerGone();
 
     void staleFileDoesNotBlockListen();
     void liveListenerIsNotStolen();
@@ -512,6 +513,22 @@ void tst_IPCSocket::nothingLeftToSendAfterLoss()
         QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::LostConnection));
         QCOMPARE(a.bytesLeftToSend(), 0);
     }
+}
+
+void tst_IPCSocket::closeFindsPeerGone()
+{
+    // Found by ipcsocket-stress fuzz on the QLocalSocket transport: a
+    // close() whose last flush() found the peer gone crashed there.
+    IPCSocket a, b;
+    connectPair(a, b);
+    b.close();
+    QSignalSpy errors(&a, &IPCSocket::error);
+    QCOMPARE(a.write(QByteArray("too late")), 8); // queued until the flush in close()
+    a.close();
+    QVERIFY(!a.isOpen());
+    QCOMPARE(a.bytesLeftToSend(), 0);
+    QTest::qWait(50);
+    QCOMPARE(errors.size(), 0); // the side that closes gets no error
 }
 
 void tst_IPCSocket::staleFileDoesNotBlockListen()
