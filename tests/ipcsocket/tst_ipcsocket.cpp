@@ -141,6 +141,7 @@ private Q_SLOTS:
     void writeToDeadPeerIsNotSigpipe();
     void nothingLeftToSendAfterLoss();
     void closeFindsPeerGone();
+    void failedWriteKeepsWhatArrived();
 
     void staleFileDoesNotBlockListen();
     void liveListenerIsNotStolen();
@@ -529,6 +530,23 @@ void tst_IPCSocket::closeFindsPeerGone()
     QCOMPARE(a.bytesLeftToSend(), 0);
     QTest::qWait(50);
     QCOMPARE(errors.size(), 0); // the side that closes gets no error
+}
+
+void tst_IPCSocket::failedWriteKeepsWhatArrived()
+{
+    // Found by ipcsocket-stress faults on the QLocalSocket transport: the
+    // peer's last bytes, still in the system when a write to the gone peer
+    // failed, were lost with the connection, and only 102 came.
+    IPCSocket a, b;
+    connectPair(a, b);
+    QCOMPARE(b.write(QByteArray("last words")), 10);
+    b.close();
+    QSignalSpy errors(&a, &IPCSocket::error);
+    a.write(pattern(0, 1024 * 1024));
+    a.flush(); // finds b gone before a has read anything
+    QTRY_COMPARE_WITH_TIMEOUT(errors.size(), 1, Timeout);
+    QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::LostConnection));
+    QCOMPARE(a.readAll(), QByteArray("last words"));
 }
 
 void tst_IPCSocket::staleFileDoesNotBlockListen()
