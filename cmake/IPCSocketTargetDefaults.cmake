@@ -1,5 +1,6 @@
 # What every target of this project is built with: warnings as the project
-# requires them, and the sanitizers when IPCSOCKET_SANITIZE is on. Kept per
+# requires them, and the sanitizers when IPCSOCKET_SANITIZE or IPCSOCKET_TSAN
+# is on. Kept per
 # target so that a consuming project's flags are never touched.
 function(ipcsocket_target_defaults target)
     target_compile_features(${target} PRIVATE cxx_std_17)
@@ -21,5 +22,9 @@ function(ipcsocket_target_defaults target)
         target_compile_options(${target} PRIVATE
             -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
         target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+    endif()
+    if(IPCSOCKET_TSAN)
+        target_compile_options(${target} PRIVATE -fsanitize=thread -fno-omit-frame-pointer)
+        target_link_options(${target} PRIVATE -fsanitize=thread)
     endif()
 endfunction()

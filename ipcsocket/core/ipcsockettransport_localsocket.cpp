@@ -10,9 +10,17 @@
 #include <cstring>
 #include <memory>
 
+#ifndef Q_OS_WIN
+#include <fcntl.h>
+#include <unistd.h>
+#endif
+
 IPCSocketLocalSocketTransport::IPCSocketLocalSocketTransport(QLocalSocket *socket, QObject *parent)
     : IPCSocketTransport(parent), m_socket(socket)
 {
+#ifndef Q_OS_WIN
+    m_spare = ::fcntl(int(socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
+#endif
     socket->setParent(this);
     QObject::connect(socket, &QLocalSocket::readyRead, this, &IPCSocketTransport::readyRead);
     QObject::connect(socket, &QLocalSocket::bytesWritten, this, &IPCSocketTransport::bytesWritten);
@@ -27,6 +35,19 @@ IPCSocketLocalSocketTransport::IPCSocketLocalSocketTransport(QLocalSocket *socke
                                      ? QStringLiteral("the peer closed it")
                                      : m_socket->errorString());
                      });
+}
+
+IPCSocketLocalSocketTransport::~IPCSocketLocalSocketTransport()
+{
+    closeSpare();
+}
+
+void IPCSocketLocalSocketTransport::closeSpare()
+{
+#ifndef Q_OS_WIN
+    if (m_spare >= 0)
+        ::close(std::exchange(m_spare, -1));
+#endif
 }
 
 qint64 IPCSocketLocalSocketTransport::bytesAvailable() const
@@ -110,6 +131,8 @@ void IPCSocketLocalSocketTransport::close(bool sendPending)
     // Out of its owner's children: the owner may be being deleted (even
     // from a slot of ours) while this still unwinds.
     setParent(nullptr);
+    // Else the connection would outlive QLocalSocket's descriptor.
+    closeSpare();
     if (!m_socket) {
         deleteLater();
         return;
@@ -119,12 +142,14 @@ void IPCSocketLocalSocketTransport::close(bool sendPending)
         deleteLater();
         return;
     }
+    // Nothing of the socket's reaches end() any more: a flush() that finds
+    // the peer gone would clear m_socket under our feet.
+    QObject::disconnect(m_socket, nullptr, this, nullptr);
     // As QLocalSocket::disconnectFromServer() does: what is queued goes out
     // first.
     m_socket->flush();
     if (m_socket->bytesToWrite() > 0)
         IPCSocketTransports::keepAlive(this);
-    QObject::disconnect(m_socket, nullptr, this, nullptr);
     QObject::connect(m_socket, &QLocalSocket::disconnected, this, &QObject::deleteLater);
     m_socket->disconnectFromServer();
     if (m_socket->state() == QLocalSocket::UnconnectedState)
@@ -139,7 +164,8 @@ void IPCSocketLocalSocketTransport::end(const QString &cause)
     // holds (a failed write makes QAbstractSocket drop both).
     m_rest = m_socket->readAll();
     const qsizetype announced = m_rest.size();
-    IPCSocketPlatform::drain(m_socket->socketDescriptor(), &m_rest);
+    IPCSocketPlatform::drain(m_spare >= 0 ? m_spare : m_socket->socketDescriptor(), &m_rest);
+    closeSpare();
     QObject::disconnect(m_socket, nullptr, this, nullptr);
     std::exchange(m_socket, nullptr)->deleteLater();
     // Bytes that only the drain found were never announced by QLocalSocket.

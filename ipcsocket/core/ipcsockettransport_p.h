@@ -139,6 +139,7 @@ class IPCSocketLocalSocketTransport : public IPCSocketTransport
     Q_OBJECT
 public:
     IPCSocketLocalSocketTransport(QLocalSocket *socket, QObject *parent);
+    ~IPCSocketLocalSocketTransport() override;
 
     qint64 bytesAvailable() const override;
     qint64 read(char *data, qint64 maxSize) override;
@@ -156,8 +157,14 @@ public:
 
 private:
     void end(const QString &cause);
+    void closeSpare();
 
     QLocalSocket *m_socket; // nullptr once the connection has ended
+    // Unix: a second descriptor of the connection. A write that fails on a
+    // gone peer makes QAbstractSocket close its own at once, and with it
+    // what the peer sent that is still in the system; end() drains it
+    // from this one.
+    int m_spare = -1;
     // The one copy: what the lost connection still held, kept readable.
     QByteArray m_rest;
     qsizetype m_restOffset = 0;

@@ -123,7 +123,8 @@ qint64 IPCSocketDescriptorTransport::write(const char *data, qint64 size)
         sent = qMax<qint64>(send(data, size), 0);
         m_unreported += sent;
     }
-    if (sent < size) {
+    // A send that found the peer gone queues nothing: it could never go.
+    if (sent < size && m_brokenCause.isEmpty()) {
         m_out.emplace_back(data + sent, qsizetype(size - sent));
         m_outBytes += size - sent;
     }
@@ -377,6 +378,10 @@ void IPCSocketDescriptorTransport::closeDescriptor()
     delete m_writeNotifier;
     m_writeNotifier = nullptr;
     ::close(std::exchange(m_fd, -1));
+    // Nothing queued can go any more: bytesLeftToSend() must not wait for it.
+    m_out.clear();
+    m_outOffset = 0;
+    m_outBytes = 0;
 }
 
 void IPCSocketDescriptorTransport::setReportsWrites(bool reports)

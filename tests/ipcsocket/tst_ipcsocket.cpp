@@ -76,6 +76,9 @@ private Q_SLOTS:
     void closeSendsWhatWasAccepted();
     void peerKilledMidStream();
     void writeToDeadPeerIsNotSigpipe();
+    void nothingLeftToSendAfterLoss();
+    void closeFindsPeerGone();
+    void failedWriteKeepsWhatArrived();
 
     void staleFileDoesNotBlockListen();
     void liveListenerIsNotStolen();
@@ -435,6 +438,64 @@ void tst_IPCSocket::writeToDeadPeerIsNotSigpipe()
     QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::LostConnection));
     QCOMPARE(socket.write(block), -1);
     QCOMPARE(errors.at(1).at(0).toInt(), int(IPCSocket::InvalidStateError));
+}
+
+void tst_IPCSocket::nothingLeftToSendAfterLoss()
+{
+    // Found by ipcsocket-stress faults: bytes still queued when the
+    // connection was lost stayed counted in bytesLeftToSend() past the 102,
+    // so a writer waiting for it to drain waited forever.
+    for (const bool queuedBeforeLoss : {true, false}) {
+        IPCSocket a, b;
+        connectPair(a, b);
+        QSignalSpy errors(&a, &IPCSocket::error);
+        const QByteArray block = pattern(0, 16 * 1024 * 1024);
+        if (queuedBeforeLoss) {
+            // Far more than the system takes while b does not read.
+            QCOMPARE(a.write(block), block.size());
+            QVERIFY(a.bytesLeftToSend() > 0);
+            b.close();
+        } else {
+            b.close();
+            QCOMPARE(a.write(block), block.size()); // the write that finds b gone
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(errors.size(), 1, Timeout);
+        QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::LostConnection));
+        QCOMPARE(a.bytesLeftToSend(), 0);
+    }
+}
+
+void tst_IPCSocket::closeFindsPeerGone()
+{
+    // Found by ipcsocket-stress fuzz on the QLocalSocket transport: a
+    // close() whose last flush() found the peer gone crashed there.
+    IPCSocket a, b;
+    connectPair(a, b);
+    b.close();
+    QSignalSpy errors(&a, &IPCSocket::error);
+    QCOMPARE(a.write(QByteArray("too late")), 8); // queued until the flush in close()
+    a.close();
+    QVERIFY(!a.isOpen());
+    QCOMPARE(a.bytesLeftToSend(), 0);
+    QTest::qWait(50);
+    QCOMPARE(errors.size(), 0); // the side that closes gets no error
+}
+
+void tst_IPCSocket::failedWriteKeepsWhatArrived()
+{
+    // Found by ipcsocket-stress faults on the QLocalSocket transport: the
+    // peer's last bytes, still in the system when a write to the gone peer
+    // failed, were lost with the connection, and only 102 came.
+    IPCSocket a, b;
+    connectPair(a, b);
+    QCOMPARE(b.write(QByteArray("last words")), 10);
+    b.close();
+    QSignalSpy errors(&a, &IPCSocket::error);
+    a.write(pattern(0, 1024 * 1024));
+    a.flush(); // finds b gone before a has read anything
+    QTRY_COMPARE_WITH_TIMEOUT(errors.size(), 1, Timeout);
+    QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::LostConnection));
+    QCOMPARE(a.readAll(), QByteArray("last words"));
 }
 
 void tst_IPCSocket::staleFileDoesNotBlockListen()
