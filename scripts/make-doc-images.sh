@@ -29,6 +29,33 @@ terminal "ipcsocket-poll connect /tmp/poll.sock hello Grüße bye" \
 convert "$work/a.png" "$work/b.png" -background white -gravity north -splice 0x0 \
     +append -bordercolor white -border 4 docs/images/poll-example.png
 
+# The echo server with two clients at once, each with its terminal.
+rm -f /tmp/echo.socket
+build/examples/echoserver/ipcsocket-echoserver > "$work/server.txt" &
+server=$!
+for _ in $(seq 100); do [ -S /tmp/echo.socket ] && break; sleep 0.1; done
+(build/examples/echoserver/ipcsocket-echoclient hello &
+ build/examples/echoserver/ipcsocket-echoclient "Grüße" & wait) > "$work/clients.txt"
+sleep 0.3
+kill "$server"
+wait "$server" || true
+terminal "ipcsocket-echoserver" "$work/server.txt" "$work/a.png"
+terminal "ipcsocket-echoclient hello & ipcsocket-echoclient Grüße &" "$work/clients.txt" "$work/b.png"
+convert "$work/a.png" "$work/b.png" -background white -gravity north -splice 0x0 \
+    +append -bordercolor white -border 4 docs/images/echoserver-example.png
+
+# The message channel's server with the Python sender as its peer.
+rm -f /tmp/demo.sock
+build/examples/messagechannel/ipcsocket-messagechannel --server /tmp/demo.sock > "$work/mc.txt" &
+server=$!
+for _ in $(seq 100); do [ -S /tmp/demo.sock ] && break; sleep 0.1; done
+python3 examples/messagechannel/python/send.py /tmp/demo.sock "Grüße" > "$work/send.txt"
+wait "$server"
+terminal "ipcsocket-messagechannel --server /tmp/demo.sock" "$work/mc.txt" "$work/a.png"
+terminal "python3 python/send.py /tmp/demo.sock Grüße" "$work/send.txt" "$work/b.png"
+convert "$work/a.png" "$work/b.png" -background white -gravity north -splice 0x0 \
+    +append -bordercolor white -border 4 docs/images/messagechannel-example.png
+
 display=:98
 Xvfb "$display" -screen 0 880x420x24 -nolisten tcp &
 sleep 1
@@ -71,4 +98,4 @@ QHCP
     sleep 4
     xwd -root -silent | convert xwd:- resources/assistant.png
 fi
-echo "docs/images/poll-example.png docs/images/qml-chat.png resources/assistant.png written"
+echo "docs/images/poll-example.png docs/images/echoserver-example.png docs/images/messagechannel-example.png docs/images/qml-chat.png resources/assistant.png written"

@@ -11,7 +11,8 @@ endif()
 # them all.
 foreach(page index ipcsocket ipcsocketwidget ipcsocket-errors ipcsocket-xojo ipcsocket-qml
              ipcsocket-examples ipcsocket-examples-poll-example ipcsocket-chatdemo-example
-             ipcsocket-qml-chat)
+             ipcsocket-qml-chat ipcserversocket ipcmessagechannel ipcsocket-message-format
+             ipcsocket-examples-echoserver-example ipcsocket-examples-messagechannel-example)
     if(NOT EXISTS "${DOCS_DIR}/html/${page}.html")
         message(FATAL_ERROR "the docs have no ${DOCS_DIR}/html/${page}.html")
     endif()
