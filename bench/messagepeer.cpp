@@ -176,8 +176,9 @@ QJsonObject runMessageChannel(const Job &job)
             channel.sendBinaryMessage(message);
             socket.flush();
         };
+        // sendOne is copied: the receivers outlive this block.
         QObject::connect(&channel, &IPCMessageChannel::binaryMessageReceived, &loop,
-                         [&](const QByteArray &received) {
+                         [&, sendOne](const QByteArray &received) {
                              ++done;
                              if (job.server) {
                                  recorder.samples.push_back(
@@ -215,7 +216,7 @@ QJsonObject runMessageChannel(const Job &job)
                 socket.flush();
             } while (sent < job.count && socket.bytesLeftToSend() < QueueBytes);
         };
-        QObject::connect(&socket, &IPCSocket::connected, &loop, [&] {
+        QObject::connect(&socket, &IPCSocket::connected, &loop, [&, fill] {
             start = nowNs();
             fill();
         });

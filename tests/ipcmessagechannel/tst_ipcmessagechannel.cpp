@@ -212,6 +212,7 @@ private Q_SLOTS:
     void badInput_data();
     void badInput();
     void hostileLengthAllocatesNothing();
+    void errorReceiverMayListenAgain();
     void partialFrameAtTheEnd_data();
     void partialFrameAtTheEnd();
     void notConnectedSends();
@@ -635,6 +636,29 @@ void tst_IPCMessageChannel::hostileLengthAllocatesNothing()
              qPrintable(record.channelErrors.at(0)));
     QVERIFY(!socket.isConnected());
     QVERIFY(client.seesEnd());
+}
+
+void tst_IPCMessageChannel::errorReceiverMayListenAgain()
+{
+    // The connection is closed before 110 is reported: a receiver that
+    // starts over there is not undone.
+    IPCSocket socket;
+    RawClient client;
+    acceptRaw(socket, client);
+    IPCMessageChannel channel(&socket);
+    Recorder record(&channel, &socket);
+    bool listening = false;
+    connect(&channel, &IPCMessageChannel::error, this, [&] {
+        QVERIFY(!socket.isConnected());
+        listening = socket.listen();
+    });
+    QVERIFY(client.send(frame(0x09, "bad")));
+    QTRY_VERIFY_WITH_TIMEOUT(listening, Timeout);
+    QVERIFY(socket.isListening());
+    RawClient next;
+    QVERIFY(next.connectTo(socket.path()));
+    QVERIFY(next.send(frame(0x01, "again")));
+    QTRY_COMPARE_WITH_TIMEOUT(record.texts, QStringList({QStringLiteral("again")}), Timeout);
 }
 
 void tst_IPCMessageChannel::partialFrameAtTheEnd_data()
