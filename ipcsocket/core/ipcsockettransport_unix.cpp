@@ -71,7 +71,9 @@ qint64 IPCSocketDescriptorTransport::read(char *data, qint64 maxSize)
     // reader's memory when all of it fits there (one copy, as with raw
     // sockets), else into the buffer first. Draining in several smaller
     // reads would wake a writer on the same core once for each.
-    if (m_inSystem > 0 && maxSize - (m_in.size() - m_inOffset) < m_inSystem)
+    // A read that the buffer satisfies leaves the system alone.
+    const qint64 buffered = m_in.size() - m_inOffset;
+    if (m_inSystem > 0 && maxSize > buffered && maxSize - buffered < m_inSystem)
         pullFromSystem();
     qint64 n = qMin<qint64>(maxSize, m_in.size() - m_inOffset);
     if (n > 0) {
