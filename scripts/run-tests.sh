@@ -15,7 +15,7 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DIPCSOCKET_SANITIZE=
 cmake --build build-asan --parallel "$jobs"
 cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIPCSOCKET_TSAN=ON \
     -DIPCSOCKET_TEST_SUFFIX=-tsan -DIPCSOCKET_BUILD_WIDGETS=OFF -DIPCSOCKET_BUILD_QML=OFF \
-    -DIPCSOCKET_BUILD_BENCH=OFF
+    -DIPCSOCKET_BUILD_BENCH=OFF -DIPCSOCKET_BUILD_EXAMPLES=OFF
 cmake --build build-tsan --parallel "$jobs"
 
 # One ctest over every build tree, so that one summary line speaks for all.
