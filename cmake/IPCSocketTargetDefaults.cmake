@@ -1,7 +1,7 @@
 # What every target of this project is built with: warnings as the project
 # requires them, and the sanitizers when IPCSOCKET_SANITIZE or IPCSOCKET_TSAN
-# is on. Kept per
-# target so that a consuming project's flags are never touched.
+# is on. Kept per target so that a consuming project's flags are never
+# touched.
 function(ipcsocket_target_defaults target)
     target_compile_features(${target} PRIVATE cxx_std_17)
     set_target_properties(${target} PROPERTIES

@@ -24,8 +24,8 @@ std::unique_ptr<PeerProcess> startWithPeer(IPCSocket &socket, bool listenHere, c
 // The end of an exchange with a "duplex" peer whose sending is limited:
 // once this side has sent its share, it waits for every byte of the peer's
 // ("sent N"), closes, and checks that the peer received every byte this
-// side's write() accepted ("received M ok"). The figures go to *sent and
-// *received; false with *why on any difference.
+// side's write() accepted ("received M ok"); false with *why on any
+// difference.
 bool finishExchange(IPCSocket &socket, Duplex &duplex, PeerProcess &peer, int boundMs,
                     QString *why);
 

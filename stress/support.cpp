@@ -131,6 +131,7 @@ PeerProcess::PeerProcess(const QStringList &arguments)
     m_process.setArguments(QStringList{QStringLiteral("--peer")} + arguments);
     m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     m_process.start();
+    m_processId = m_process.processId();
 }
 
 PeerProcess::~PeerProcess()
@@ -182,13 +183,14 @@ bool PeerProcess::exitedCleanly() const
 
 qint64 PeerProcess::processId() const
 {
-    return m_process.processId();
+    return m_processId;
 }
 
 void PeerProcess::signal(int signal)
 {
-    if (const qint64 pid = m_process.processId(); pid > 0)
-        ::kill(pid_t(pid), signal);
+    // Not once it has ended: the number may be another process's by now.
+    if (m_process.state() != QProcess::NotRunning && m_processId > 0)
+        ::kill(pid_t(m_processId), signal);
 }
 
 QString PeerProcess::describe() const
@@ -196,7 +198,7 @@ QString PeerProcess::describe() const
     QStringList said;
     for (const QByteArray &line : m_lines)
         said.append(QString::fromLocal8Bit(line));
-    return QStringLiteral("peer %1 said [%2]").arg(m_process.processId()).arg(said.join(u" | "));
+    return QStringLiteral("peer %1 said [%2]").arg(m_processId).arg(said.join(u" | "));
 }
 
 } // namespace Stress

@@ -83,6 +83,7 @@ private:
     QByteArray findLine(const QByteArray &prefix);
 
     QProcess m_process;
+    qint64 m_processId = 0; // kept: QProcess forgets it once the process ended
     QList<QByteArray> m_lines;
 };
 
