@@ -2,13 +2,7 @@
 file(REMOVE_RECURSE "${WORK_DIR}")
 set(prefix "${WORK_DIR}/prefix")
 
-function(run)
-    execute_process(COMMAND ${ARGN} RESULT_VARIABLE result)
-    if(NOT result EQUAL 0)
-        list(JOIN ARGN " " command)
-        message(FATAL_ERROR "failed (${result}): ${command}")
-    endif()
-endfunction()
+include("${CMAKE_CURRENT_LIST_DIR}/../cmake/run.cmake")
 
 run(${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${prefix}")
 foreach(file include/IPCSocket/ipcsocket.h lib/cmake/IPCSocket/IPCSocketConfig.cmake

@@ -8,13 +8,7 @@ set(root "${WORK_DIR}/root")
 # what changed.
 file(REMOVE_RECURSE "${packages}" "${root}" "${WORK_DIR}/consumer")
 
-function(run)
-    execute_process(COMMAND ${ARGN} RESULT_VARIABLE result)
-    if(NOT result EQUAL 0)
-        list(JOIN ARGN " " command)
-        message(FATAL_ERROR "failed (${result}): ${command}")
-    endif()
-endfunction()
+include("${CMAKE_CURRENT_LIST_DIR}/../cmake/run.cmake")
 
 run(${CMAKE_COMMAND} -S "${SOURCE_DIR}" -B "${build}" -G "${GENERATOR}"
     -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr
