@@ -101,10 +101,25 @@ bool IPCSocketListener::listen(const QString &path, IPCSocket::AccessMode mode,
     // socket. Where no lock can be had (a folder we may not write to, a
     // file system without locks) the existing file decides alone.
     int lockErr = 0;
-    if (m_lock.acquire(encodedPath, permissions, &lockErr) == IPCSocketPathLock::HeldByAnother) {
+    switch (m_lock.acquire(encodedPath, permissions, &lockErr)) {
+    case IPCSocketPathLock::HeldByAnother:
         *result = failure(IPCSocket::AddressInUseError, ListenAction, path,
                           QStringLiteral("the path is in use by a live listener"));
         return false;
+    case IPCSocketPathLock::Unavailable:
+        // Something that is no lock file stands where the lock goes: going
+        // on without it would mean probing live listeners again.
+        if (lockErr == EISDIR || lockErr == ELOOP) {
+            *result = failure(
+                    IPCSocket::InvalidPathError, ListenAction, path,
+                    QStringLiteral("'%1' is in the way of its lock file (%2)")
+                            .arg(QFile::decodeName(IPCSocketPathLock::lockPathFor(encodedPath)),
+                                 systemMessage(lockErr)));
+            return false;
+        }
+        break;
+    case IPCSocketPathLock::Acquired:
+        break;
     }
     const auto fail = [&](const IPCSocketFailure &failure) {
         m_lock.release();

@@ -62,6 +62,18 @@ protected:
     }
 };
 
+// Takes no peer while closed: addSocket() gives nothing.
+class DoorServer : public IPCServerSocket
+{
+    Q_OBJECT
+public:
+    using IPCServerSocket::IPCServerSocket;
+    bool open = false;
+
+protected:
+    IPCSocket *addSocket() override { return open ? IPCServerSocket::addSocket() : nullptr; }
+};
+
 } // namespace
 
 class tst_IPCServerSocket : public QObject
@@ -83,6 +95,7 @@ private Q_SLOTS:
     void noLeakOverManyCycles();
     void killedClientsDoNotDisturbOthers();
     void addSocketOverridden();
+    void addSocketMayDecline();
     void deleteInsideSignals();
     void peerIdentity();
     void userOnlyRefusalKeepsServing();
@@ -459,6 +472,32 @@ void tst_IPCServerSocket::addSocketOverridden()
     QCOMPARE(tags, (QList<int>{1, 2}));
 }
 
+void tst_IPCServerSocket::addSocketMayDecline()
+{
+    // No socket for a peer: its connection is closed (a peer that left,
+    // for it), nothing is announced, and the server goes on.
+    DoorServer server;
+    server.setPath(socketPath());
+    QSignalSpy connected(&server, &IPCServerSocket::peerConnected);
+    QVERIFY(server.listen());
+    IPCSocket turnedAway;
+    QSignalSpy errors(&turnedAway, &IPCSocket::error);
+    turnedAway.setPath(socketPath());
+    QVERIFY(turnedAway.connect());
+    QTRY_COMPARE_WITH_TIMEOUT(errors.size(), 1, Timeout);
+    QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::LostConnection));
+    QCOMPARE(connected.size(), 0);
+    QCOMPARE(server.connectionCount(), 0);
+    QVERIFY(server.isListening());
+
+    server.open = true;
+    IPCSocket welcome;
+    welcome.setPath(socketPath());
+    QVERIFY(welcome.connect());
+    QTRY_COMPARE_WITH_TIMEOUT(connected.size(), 1, Timeout);
+    QCOMPARE(server.connectionCount(), 1);
+}
+
 void tst_IPCServerSocket::deleteInsideSignals()
 {
     // The application deletes a connection in its own signal...
@@ -502,9 +541,7 @@ void tst_IPCServerSocket::peerIdentity()
     QList<QPointer<IPCSocket>> taken;
     QObject::connect(&server, &IPCServerSocket::peerConnected, this,
                      [&](IPCSocket *socket) { taken.append(socket); });
-    QVERIFY(QFile::setPermissions(m_dir->path(), QFile::ReadOwner | QFile::WriteOwner
-                                                         | QFile::ExeOwner | QFile::ExeOther
-                                                         | QFile::ReadOther));
+    QVERIFY(letOthersIn(m_dir->path()));
     server.setAccessMode(IPCSocket::WorldAccess);
     QVERIFY(server.listen());
     IPCSocket local;
@@ -530,9 +567,7 @@ void tst_IPCServerSocket::userOnlyRefusalKeepsServing()
 {
     if (::geteuid() != 0)
         QSKIP("Only root can play a stranger; CI runs this as root");
-    QVERIFY(QFile::setPermissions(m_dir->path(), QFile::ReadOwner | QFile::WriteOwner
-                                                         | QFile::ExeOwner | QFile::ExeOther
-                                                         | QFile::ReadOther));
+    QVERIFY(letOthersIn(m_dir->path()));
     IPCServerSocket server;
     server.setPath(socketPath());
     QSignalSpy connected(&server, &IPCServerSocket::peerConnected);

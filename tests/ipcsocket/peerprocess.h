@@ -3,6 +3,7 @@
 #define PEERPROCESS_H
 
 #include <QtCore/qdebug.h>
+#include <QtCore/qfile.h>
 #include <QtCore/qeventloop.h>
 #include <QtCore/qprocess.h>
 #include <QtCore/qtimer.h>
@@ -73,5 +74,13 @@ public:
     QProcess m_process;
     QList<QByteArray> m_lines;
 };
+
+// Lets a peer that dropped root to nobody (--as-nobody) reach the socket
+// files in folder; what the files themselves allow is up to the test.
+inline bool letOthersIn(const QString &folder)
+{
+    return QFile::setPermissions(folder, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner
+                                                 | QFile::ReadOther | QFile::ExeOther);
+}
 
 #endif // PEERPROCESS_H

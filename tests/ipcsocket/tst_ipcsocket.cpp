@@ -88,6 +88,7 @@ private Q_SLOTS:
     void listenRaceHasOneWinner();
     void killedListenerDoesNotBlock();
     void lockFileBesideTheSocket();
+    void lockFileInTheWay();
     void listenerRemovesItsFile();
     void listenerKeepsNewerListenersFile();
     void accessMode_data();
@@ -702,6 +703,30 @@ void tst_IPCSocket::lockFileBesideTheSocket()
     }
 }
 
+void tst_IPCSocket::lockFileInTheWay()
+{
+    // A folder, or a link, where the lock goes: 107 naming it, and nothing
+    // touched (a link is not followed).
+    const QString lock = socketPath() + QStringLiteral(".lock");
+    const QString target = socketPath(QStringLiteral("elsewhere"));
+    for (const bool link : {false, true}) {
+        QVERIFY(link ? QFile::link(target, lock) : QDir().mkdir(lock));
+        IPCSocket listener;
+        listener.setPath(socketPath());
+        QSignalSpy errors(&listener, &IPCSocket::error);
+        QVERIFY(!listener.listen());
+        QCOMPARE(errors.size(), 1);
+        QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::InvalidPathError));
+        const QString message = errors.at(0).at(1).toString();
+        QVERIFY2(message.contains(socketPath()) && message.contains(lock), qPrintable(message));
+        QVERIFY(!listener.isListening());
+        QVERIFY(!QFileInfo::exists(socketPath()));
+        QVERIFY(!QFileInfo::exists(target));
+        QVERIFY(link ? QFileInfo(lock).isSymLink() : QFileInfo(lock).isDir());
+        QVERIFY(link ? QFile::remove(lock) : QDir().rmdir(lock));
+    }
+}
+
 void tst_IPCSocket::listenerRemovesItsFile()
 {
     IPCSocket listener;
@@ -923,9 +948,7 @@ void tst_IPCSocket::permissionDenied()
     // peer process drops to nobody first when this test runs as root.
     const QString locked = m_dir->filePath(QStringLiteral("locked"));
     QVERIFY(QDir().mkdir(locked));
-    QVERIFY(QFile::setPermissions(m_dir->path(), QFile::ReadOwner | QFile::WriteOwner
-                                                         | QFile::ExeOwner | QFile::ExeOther
-                                                         | QFile::ReadOther));
+    QVERIFY(letOthersIn(m_dir->path()));
     QVERIFY(QFile::setPermissions(locked, QFileDevice::Permissions()));
     const QString path = locked + QStringLiteral("/s.sock");
 
@@ -1060,9 +1083,7 @@ void tst_IPCSocket::peerIdentity()
     // Another user, as the kernel says, not as the peer claims.
     if (::geteuid() != 0)
         QSKIP("Only root can play a stranger; CI runs this as root");
-    QVERIFY(QFile::setPermissions(m_dir->path(), QFile::ReadOwner | QFile::WriteOwner
-                                                         | QFile::ExeOwner | QFile::ExeOther
-                                                         | QFile::ReadOther));
+    QVERIFY(letOthersIn(m_dir->path()));
     IPCSocket open;
     open.setPath(socketPath(QStringLiteral("w.sock")));
     open.setAccessMode(IPCSocket::WorldAccess);
@@ -1079,9 +1100,7 @@ void tst_IPCSocket::userOnlyRefusesOtherUsers()
 {
     if (::geteuid() != 0)
         QSKIP("Only root can play a stranger; CI runs this as root");
-    QVERIFY(QFile::setPermissions(m_dir->path(), QFile::ReadOwner | QFile::WriteOwner
-                                                         | QFile::ExeOwner | QFile::ExeOther
-                                                         | QFile::ReadOther));
+    QVERIFY(letOthersIn(m_dir->path()));
     IPCSocket listener;
     listener.setPath(socketPath());
     QSignalSpy connected(&listener, &IPCSocket::connected);
