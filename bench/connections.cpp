@@ -326,15 +326,6 @@ double ipcSocketCycles(const QString &path, double seconds)
     });
 }
 
-double median(std::vector<double> values)
-{
-    if (values.empty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    const size_t n = values.size();
-    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
 struct Case
 {
     const char *name;
@@ -370,23 +361,23 @@ QJsonObject measureConnections(int rounds, double cyclesSeconds, int cpu, bool j
     const QString path = dir.filePath(QStringLiteral("connect.sock"));
     // [case][figure] over the rounds; figures: connector, listener,
     // listener speaks first, connector speaks first.
-    std::vector<double> figures[CaseCount][4];
+    QList<double> figures[CaseCount][4];
     for (int round = -1; round < rounds; ++round) { // round -1 warms up
         for (size_t c = 0; c < CaseCount; ++c) {
             const SetUp first = Cases[c].setUp(path, Speaker::Listener);
             const SetUp second = Cases[c].setUp(path, Speaker::Connector);
             if (round < 0)
                 continue;
-            figures[c][0].push_back(first.connectorConnected);
-            figures[c][1].push_back(first.listenerConnected);
-            figures[c][2].push_back(first.greeting);
-            figures[c][3].push_back(second.greeting);
+            figures[c][0].append(first.connectorConnected);
+            figures[c][1].append(first.listenerConnected);
+            figures[c][2].append(first.greeting);
+            figures[c][3].append(second.greeting);
         }
     }
-    std::vector<double> rates[CaseCount];
+    QList<double> rates[CaseCount];
     for (int run = 0; run < 3; ++run) {
         for (size_t c = 0; c < CaseCount; ++c)
-            rates[c].push_back(Cases[c].cycles(path, cyclesSeconds));
+            rates[c].append(Cases[c].cycles(path, cyclesSeconds));
     }
 
     QJsonObject result;

@@ -38,20 +38,11 @@ struct Options
     bool quick = false;
 };
 
-double median(QList<double> values)
-{
-    if (values.isEmpty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    const qsizetype n = values.size();
-    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
 // A figure over the runs: the median, and the range.
 struct Figure
 {
     QList<double> values;
-    double median() const { return ::median(values); }
+    double median() const { return Bench::median(values); }
     double min() const
     {
         return values.isEmpty() ? 0 : *std::min_element(values.begin(), values.end());

@@ -10,6 +10,8 @@
 // How every table of ipcsocket-bench is printed.
 namespace Bench {
 
+// The middle value (the mean of the middle two), 0 for none.
+double median(QList<double> values);
 QString formatNs(double ns);
 // "1.23x", or "-" without a base.
 QString ratio(double value, double base);
