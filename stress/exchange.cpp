@@ -18,9 +18,9 @@ std::unique_ptr<PeerProcess> startWithPeer(IPCSocket &socket, bool listenHere, c
             *why = QStringLiteral("listen() failed: %1").arg(socket.errorString());
             return nullptr;
         }
-        return std::make_unique<PeerProcess>(peerArguments);
+        return startPeer(peerArguments);
     }
-    auto peer = std::make_unique<PeerProcess>(peerArguments);
+    auto peer = startPeer(peerArguments);
     if (peer->waitForLine("listening", boundMs).isEmpty()) {
         *why = QStringLiteral("the peer did not listen: %1").arg(peer->describe());
         return nullptr;

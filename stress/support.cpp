@@ -125,80 +125,10 @@ void Watchdog::disarm()
     m_changed.notify_one();
 }
 
-PeerProcess::PeerProcess(const QStringList &arguments)
+std::unique_ptr<PeerProcess> startPeer(const QStringList &arguments)
 {
-    m_process.setProgram(QCoreApplication::applicationFilePath());
-    m_process.setArguments(QStringList{QStringLiteral("--peer")} + arguments);
-    m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    m_process.start();
-    m_processId = m_process.processId();
-}
-
-PeerProcess::~PeerProcess()
-{
-    if (m_process.state() != QProcess::NotRunning) {
-        m_process.kill();
-        m_process.waitForFinished(30000);
-    }
-}
-
-QByteArray PeerProcess::findLine(const QByteArray &prefix)
-{
-    while (m_process.canReadLine())
-        m_lines.append(m_process.readLine().trimmed());
-    if (m_process.state() == QProcess::NotRunning) {
-        const QByteArray rest = m_process.readAll().trimmed();
-        if (!rest.isEmpty())
-            m_lines.append(rest.split('\n'));
-    }
-    for (const QByteArray &line : std::as_const(m_lines)) {
-        if (line.startsWith(prefix))
-            return line;
-    }
-    return {};
-}
-
-QByteArray PeerProcess::waitForLine(const QByteArray &prefix, int ms)
-{
-    QByteArray line;
-    waitUntil(
-            [&] {
-                line = findLine(prefix);
-                return !line.isEmpty() || m_process.state() == QProcess::NotRunning;
-            },
-            ms);
-    return line.isEmpty() ? findLine(prefix) : line;
-}
-
-bool PeerProcess::waitForExit(int ms)
-{
-    return waitUntil([&] { return m_process.state() == QProcess::NotRunning; }, ms);
-}
-
-bool PeerProcess::exitedCleanly() const
-{
-    return m_process.state() == QProcess::NotRunning
-           && m_process.exitStatus() == QProcess::NormalExit && m_process.exitCode() == 0;
-}
-
-qint64 PeerProcess::processId() const
-{
-    return m_processId;
-}
-
-void PeerProcess::signal(int signal)
-{
-    // Not once it has ended: the number may be another process's by now.
-    if (m_process.state() != QProcess::NotRunning && m_processId > 0)
-        ::kill(pid_t(m_processId), signal);
-}
-
-QString PeerProcess::describe() const
-{
-    QStringList said;
-    for (const QByteArray &line : m_lines)
-        said.append(QString::fromLocal8Bit(line));
-    return QStringLiteral("peer %1 said [%2]").arg(m_processId).arg(said.join(u" | "));
+    return std::make_unique<PeerProcess>(QCoreApplication::applicationFilePath(),
+                                         QStringList{QStringLiteral("--peer")} + arguments);
 }
 
 } // namespace Stress

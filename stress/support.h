@@ -2,6 +2,8 @@
 #ifndef STRESS_SUPPORT_H
 #define STRESS_SUPPORT_H
 
+#include <peerprocess.h>
+
 #include <QtCore/qbytearray.h>
 #include <QtCore/qlist.h>
 #include <QtCore/qprocess.h>
@@ -11,6 +13,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -62,30 +65,8 @@ private:
     std::thread m_thread; // last: it uses the members above
 };
 
-// This program again, as the other side (--peer ...); its stdout lines are
-// its events. Killed when it goes out of scope.
-class PeerProcess
-{
-public:
-    explicit PeerProcess(const QStringList &arguments);
-    ~PeerProcess();
-
-    // The first line that starts with prefix, empty if none came in ms.
-    QByteArray waitForLine(const QByteArray &prefix, int ms);
-    bool waitForExit(int ms);
-    // Whether it ended by itself with exit code 0.
-    bool exitedCleanly() const;
-    qint64 processId() const;
-    void signal(int signal);
-    QString describe() const;
-
-private:
-    QByteArray findLine(const QByteArray &prefix);
-
-    QProcess m_process;
-    qint64 m_processId = 0; // kept: QProcess forgets it once the process ended
-    QList<QByteArray> m_lines;
-};
+// This program again, as the other side (--peer ...).
+std::unique_ptr<PeerProcess> startPeer(const QStringList &arguments);
 
 } // namespace Stress
 

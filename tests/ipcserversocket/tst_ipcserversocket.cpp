@@ -287,8 +287,8 @@ void tst_IPCServerSocket::staleFileIsReplaced()
     // A server killed with SIGKILL leaves its files; the next one starts.
     Peer doomed({QStringLiteral("listen"), socketPath(), QStringLiteral("echo")});
     QCOMPARE(doomed.waitForLine("listening"), QByteArray("listening"));
-    ::kill(pid_t(doomed.m_process.processId()), SIGKILL);
-    QVERIFY(doomed.m_process.waitForFinished(Timeout));
+    doomed.signal(SIGKILL);
+    QVERIFY(doomed.waitForFinished(Timeout));
     QVERIFY(QFileInfo::exists(socketPath()));
     IPCServerSocket server;
     server.setPath(socketPath());
@@ -442,7 +442,7 @@ void tst_IPCServerSocket::killedClientsDoNotDisturbOthers()
         QTRY_COMPARE_WITH_TIMEOUT(server.connectionCount(), 5, Timeout);
         QTest::qWait(30); // mid-write
         for (auto &flooder : flooders)
-            ::kill(pid_t(flooder->m_process.processId()), SIGKILL);
+            flooder->signal(SIGKILL);
         steady.write(QByteArray("round ") + QByteArray::number(round));
         QTRY_COMPARE_WITH_TIMEOUT(steady.bytesAvailable(), 7, Timeout);
         QCOMPARE(steady.readAll(), QByteArray("round ") + QByteArray::number(round));
@@ -557,7 +557,7 @@ void tst_IPCServerSocket::peerIdentity()
     if (asRoot)
         arguments.append(QStringLiteral("--as-nobody"));
     Peer other(arguments);
-    const qint64 pid = other.m_process.processId();
+    const qint64 pid = other.processId();
     QTRY_COMPARE_WITH_TIMEOUT(taken.size(), 2, Timeout);
     QCOMPARE(taken.at(1)->peerProcessId(), pid);
     QCOMPARE(taken.at(1)->peerUserId(), asRoot ? 65534 : qint64(::geteuid()));
@@ -576,7 +576,7 @@ void tst_IPCServerSocket::userOnlyRefusalKeepsServing()
     QVERIFY(QFile::setPermissions(socketPath(), QFileDevice::Permissions(0x6666)));
     Peer stranger({QStringLiteral("connect"), socketPath(), QStringLiteral("echo"),
                    QStringLiteral("--as-nobody")});
-    const qint64 pid = stranger.m_process.processId();
+    const qint64 pid = stranger.processId();
     QTRY_COMPARE_WITH_TIMEOUT(errors.size(), 1, Timeout);
     QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::PermissionDeniedError));
     const QString message = errors.at(0).at(1).toString();
@@ -646,8 +646,8 @@ void tst_IPCServerSocket::outOfDescriptorsGoesOn()
     Peer first({QStringLiteral("connect"), socketPath(), QStringLiteral("echo")});
     Peer second({QStringLiteral("connect"), socketPath(), QStringLiteral("echo")});
     // Started for QProcess too, which lets go of a descriptor then.
-    QVERIFY(first.m_process.waitForStarted(Timeout));
-    QVERIFY(second.m_process.waitForStarted(Timeout));
+    QVERIFY(first.waitForStarted(Timeout));
+    QVERIFY(second.waitForStarted(Timeout));
     rlimit old;
     QCOMPARE(::getrlimit(RLIMIT_NOFILE, &old), 0);
     const rlimit tight = {rlim_t(openDescriptors() + 8), old.rlim_max};

@@ -405,7 +405,7 @@ void tst_IPCSocket::peerKilledMidStream()
                      [&] { received += socket.readAll().size(); });
     QSignalSpy errors(&socket, &IPCSocket::error);
     QTRY_VERIFY_WITH_TIMEOUT(received > 1024 * 1024, Timeout);
-    flood.m_process.kill();
+    flood.signal(SIGKILL);
     QTRY_COMPARE_WITH_TIMEOUT(errors.size(), 1, Timeout);
     QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::LostConnection));
     received += socket.readAll().size();
@@ -423,8 +423,8 @@ void tst_IPCSocket::writeToDeadPeerIsNotSigpipe()
     QVERIFY(socket.listen());
     Peer sink({QStringLiteral("connect"), socket.path(), QStringLiteral("sink")});
     QTRY_VERIFY_WITH_TIMEOUT(socket.isConnected(), Timeout);
-    sink.m_process.kill();
-    QVERIFY(sink.m_process.waitForFinished(Timeout));
+    sink.signal(SIGKILL);
+    QVERIFY(sink.waitForFinished(Timeout));
 
     QSignalSpy errors(&socket, &IPCSocket::error);
     const QByteArray block = pattern(0, 256 * 1024);
@@ -665,8 +665,8 @@ void tst_IPCSocket::killedListenerDoesNotBlock()
     for (int i = 0; i < 3; ++i) {
         Peer doomed({QStringLiteral("listen"), socketPath(), QStringLiteral("echo")});
         QCOMPARE(doomed.waitForLine("listening"), QByteArray("listening"));
-        ::kill(pid_t(doomed.m_process.processId()), SIGKILL);
-        QVERIFY(doomed.m_process.waitForFinished(Timeout));
+        doomed.signal(SIGKILL);
+        QVERIFY(doomed.waitForFinished(Timeout));
         QVERIFY(QFileInfo::exists(socketPath()));
         QVERIFY(QFileInfo::exists(socketPath() + QStringLiteral(".lock")));
     }
@@ -1058,7 +1058,7 @@ void tst_IPCSocket::peerIdentity()
     {
         Peer connector({QStringLiteral("connect"), listener.path(), QStringLiteral("stream"),
                         QStringLiteral("10")});
-        const qint64 pid = connector.m_process.processId(); // 0 once it has ended
+        const qint64 pid = connector.processId();
         QVERIFY(pid > 0);
         QTRY_COMPARE_WITH_TIMEOUT(listenerConnected.size(), 1, Timeout);
         QTRY_COMPARE_WITH_TIMEOUT(pidIn102, pid, Timeout);
@@ -1077,7 +1077,7 @@ void tst_IPCSocket::peerIdentity()
     client.setPath(socketPath(QStringLiteral("q.sock")));
     QVERIFY(client.connect());
     QTRY_VERIFY_WITH_TIMEOUT(client.isConnected(), Timeout);
-    QCOMPARE(client.peerProcessId(), qint64(server.m_process.processId()));
+    QCOMPARE(client.peerProcessId(), server.processId());
     QCOMPARE(client.peerUserId(), qint64(::geteuid()));
 
     // Another user, as the kernel says, not as the peer claims.
@@ -1093,7 +1093,7 @@ void tst_IPCSocket::peerIdentity()
     QTRY_VERIFY_WITH_TIMEOUT(open.isConnected(), Timeout);
     QCOMPARE(open.peerUserId(), 65534);
     QCOMPARE(open.peerGroupId(), 65534);
-    QCOMPARE(open.peerProcessId(), qint64(stranger.m_process.processId()));
+    QCOMPARE(open.peerProcessId(), stranger.processId());
 }
 
 void tst_IPCSocket::userOnlyRefusesOtherUsers()
@@ -1110,7 +1110,7 @@ void tst_IPCSocket::userOnlyRefusesOtherUsers()
     QVERIFY(QFile::setPermissions(socketPath(), QFileDevice::Permissions(0x6666)));
     Peer stranger({QStringLiteral("connect"), socketPath(), QStringLiteral("echo"),
                    QStringLiteral("--as-nobody")});
-    const qint64 strangerPid = stranger.m_process.processId();
+    const qint64 strangerPid = stranger.processId();
     QTRY_COMPARE_WITH_TIMEOUT(errors.size(), 1, Timeout);
     QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::PermissionDeniedError));
     const QString message = errors.at(0).at(1).toString();
