@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Sets up what the Windows stage needs, once: the MinGW-w64 cross compiler
+# and Wine from Debian's packages, Qt for Windows built from Debian's own
+# qtbase source (the same version as the host Qt, whose tools it uses), and
+# a headless Wine prefix. All of it is cached outside the work tree; a run
+# with the cache warm only checks it. Prints the variables that the stage
+# uses (QT_WIN, WINEPREFIX, WINEPATH) as shell assignments.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/common.sh"
+
+install_packages g++-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 wine wine64 \
+    dpkg-dev cmake ninja-build qt6-base-dev qt6-base-dev-tools >&2
+
+cache=$(ipcsocket_cache_dir)/windows
+version=$(dpkg-query -W -f='${Version}' qt6-base-dev)
+upstream=${version%%+*}
+qt=$cache/qt-$upstream-mingw
+# What the build takes; a change here builds it anew.
+features=(
+    -DFEATURE_gui=OFF -DFEATURE_widgets=OFF -DFEATURE_sql=OFF -DFEATURE_dbus=OFF
+    -DFEATURE_concurrent=OFF -DFEATURE_xml=OFF -DFEATURE_ssl=OFF -DFEATURE_icu=OFF
+    -DFEATURE_zstd=OFF -DFEATURE_system_zlib=OFF -DFEATURE_system_pcre2=OFF
+    -DFEATURE_system_doubleconversion=OFF -DFEATURE_brotli=OFF
+)
+stamp="$version ${features[*]} $(sha1sum "$here/mingw-toolchain.cmake" | cut -c1-12)"
+
+if [ "$(cat "$qt/.stamp" 2>/dev/null)" != "$stamp" ]; then
+    started=$SECONDS
+    src=$cache/src
+    rm -rf "$src" "$qt"
+    mkdir -p "$src" "$cache/apt/lists/partial"
+    # A private apt list with Debian's source packages, from this machine's
+    # own mirror: the system's apt configuration is left as it is.
+    echo "deb-src $(debian_mirror) bookworm main" > "$cache/apt/sources.list"
+    apt_opts=(-o Dir::Etc::SourceList="$cache/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+              -o Dir::State::Lists="$cache/apt/lists" -o Debug::NoLocking=1)
+    apt-get -q "${apt_opts[@]}" update >&2
+    (cd "$src" && apt-get -q "${apt_opts[@]}" source "qt6-base=$version") >&2
+    qtbase=$(find "$src" -maxdepth 1 -mindepth 1 -type d -name 'qt6-base-*' | head -n 1)
+    cmake -S "$qtbase" -B "$cache/qtbuild" -G Ninja \
+        -DCMAKE_TOOLCHAIN_FILE="$here/mingw-toolchain.cmake" \
+        -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$qt" \
+        -DQT_HOST_PATH=/usr -DQT_HOST_PATH_CMAKE_DIR=/usr/lib/x86_64-linux-gnu/cmake \
+        -DQT_BUILD_EXAMPLES=OFF -DQT_BUILD_TESTS=OFF "${features[@]}" >&2
+    cmake --build "$cache/qtbuild" --parallel "$(nproc)" >&2
+    cmake --install "$cache/qtbuild" >&2
+    rm -rf "$cache/qtbuild" "$src"
+    echo "$stamp" > "$qt/.stamp"
+    echo "Qt $upstream for Windows built in $((SECONDS - started)) s: $(du -sh "$qt" | cut -f1)" >&2
+fi
+
+# The MinGW runtime DLLs that every program built here needs.
+mingw_runtime=$(dirname "$(x86_64-w64-mingw32-g++-posix -print-file-name=libstdc++-6.dll)")
+pthread_runtime=$(dirname "$(x86_64-w64-mingw32-g++-posix -print-file-name=libwinpthread-1.dll)")
+
+export WINEPREFIX=$cache/wineprefix
+export WINEDEBUG=-all
+export WINEDLLOVERRIDES="mscoree,mshtml="
+if [ ! -f "$WINEPREFIX/system.reg" ]; then
+    # A prefix of its own, made headless (no Mono or Gecko dialogs).
+    DISPLAY= wineboot --init >&2 2>/dev/null || true
+    wineserver --wait || true
+fi
+
+to_windows() { echo "Z:${1//\//\\}"; }
+cat <<VARS
+QT_WIN='$qt'
+WINEPREFIX='$WINEPREFIX'
+WINEDEBUG='$WINEDEBUG'
+WINEDLLOVERRIDES='$WINEDLLOVERRIDES'
+WINEPATH='$(to_windows "$qt/bin");$(to_windows "$mingw_runtime");$(to_windows "$pthread_runtime")'
+VARS
