@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "ipcmessagechannel.h"
 #include "ipcmessagechannel_p.h"
+#include "ipcsocket_p.h"
 
 #include <QtCore/qendian.h>
 #include <QtCore/qmetaobject.h>
+#include <QtCore/qscopeguard.h>
 #include <QtCore/qstringconverter.h>
 
 #include <utility>
@@ -52,9 +54,7 @@ void IPCMessageChannelPrivate::onSocketDestroyed()
 
 void IPCMessageChannelPrivate::resetReader()
 {
-    headerFilled = 0;
-    payload = QByteArray();
-    payloadFilled = 0;
+    reader.reset();
     ++generation;
 }
 
@@ -68,86 +68,74 @@ void IPCMessageChannelPrivate::readFrames()
     // set another one; then this stream is no longer ours to read.
     const auto stillOurs
             = [&] { return guard && reading && socket == reading && generation == stream; };
+    if (!reading)
+        return;
+    IPCSocketPrivate *const device = IPCSocketPrivate::get(reading);
+    // Bytes taken in place are announced once, not once a frame.
+    bool consumed = false;
+    const auto announce = qScopeGuard([&] {
+        if (consumed && reading)
+            emit reading->bytesAvailableChanged();
+    });
 
     // Only what has arrived is read: a large message fills its payload
     // over many calls, and the event loop runs between them.
-    while (reading && reading->bytesAvailable() > 0) {
-        if (headerFilled < HeaderSize) {
-            const qint64 n = reading->read(header + headerFilled, HeaderSize - headerFilled);
-            // The socket's bytesAvailableChanged() receivers ran inside read().
-            if (n <= 0 || !stillOurs())
+    while (stillOurs()) {
+        switch (reader.state()) {
+        case IPCMessageFrameReader::State::Message:
+            if (!deliver())
                 return;
-            headerFilled += int(n);
-            if (!checkHeader())
-                return;
-            if (headerFilled < HeaderSize)
-                continue;
-            // The length has been checked: this is the one allocation.
-            payload = QByteArray(qsizetype(qFromBigEndian<quint32>(header + 1)), Qt::Uninitialized);
-            payloadFilled = 0;
-        }
-        if (payloadFilled < payload.size()) {
-            // Straight from the socket's buffer into the message.
-            const qint64 n
-                    = reading->read(payload.data() + payloadFilled, payload.size() - payloadFilled);
-            if (n <= 0 || !stillOurs())
-                return;
-            payloadFilled += qsizetype(n);
-            if (payloadFilled < payload.size())
-                continue;
-        }
-        if (!deliver() || !stillOurs())
+            continue;
+        case IPCMessageFrameReader::State::Invalid:
+            failProtocol(reader.errorCause());
             return;
+        case IPCMessageFrameReader::State::NeedMore:
+            break;
+        }
+        // Every whole frame of what one read brought, parsed where it lies
+        // (taken before its message is delivered: the receivers may read).
+        if (const QByteArrayView buffered = device->readBuffer(); !buffered.isEmpty()) {
+            device->consume(reader.feed(buffered.data(), buffered.size()));
+            consumed = true;
+            continue;
+        }
+        if (reading->bytesAvailable() <= 0)
+            return;
+        // The rest of a large payload comes straight from the system into
+        // the message; a header through the socket's own buffer.
+        qsizetype room = 0;
+        if (char *space = reader.payloadSpace(&room)) {
+            const qint64 n = reading->read(space, room);
+            if (n <= 0 || !stillOurs())
+                return;
+            reader.payloadWritten(qsizetype(n));
+        } else {
+            char header[HeaderSize];
+            const qint64 n = reading->read(header, reader.headerBytesWanted());
+            if (n <= 0 || !stillOurs())
+                return;
+            reader.feed(header, qsizetype(n));
+        }
     }
-}
-
-bool IPCMessageChannelPrivate::checkHeader()
-{
-    // The kind is checked as soon as it is there, not only once the length
-    // has come: a peer that sends one wrong byte hears of it at once.
-    const auto kind = quint8(header[0]);
-    if (headerFilled >= 1 && kind != Text && kind != Binary) {
-        failProtocol(QStringLiteral("unknown message kind 0x%1 (0x01 is text, 0x02 binary)")
-                             .arg(kind, 2, 16, QLatin1Char('0')));
-        return false;
-    }
-    if (headerFilled < HeaderSize)
-        return true;
-    const quint32 length = qFromBigEndian<quint32>(header + 1);
-    if (qint64(length) > maximumMessageSize) {
-        failProtocol(QStringLiteral("a message of %1 bytes was announced, more than the "
-                                    "maximumMessageSize of %2 bytes")
-                             .arg(length)
-                             .arg(maximumMessageSize));
-        return false;
-    }
-    return true;
 }
 
 bool IPCMessageChannelPrivate::deliver()
 {
     Q_Q(IPCMessageChannel);
-    const auto kind = Kind(header[0]);
-    QByteArray message = std::exchange(payload, QByteArray());
-    headerFilled = 0;
-    payloadFilled = 0;
+    const Kind kind = reader.kind();
+    QByteArray message = reader.takePayload();
     if (kind == Binary) {
         emit q->binaryMessageReceived(message);
         return true;
     }
-    // Strict: any invalid sequence is an error, not a replacement
-    // character. A leading U+FEFF is part of the text, not a byte-order mark.
-    QStringDecoder decoder(QStringConverter::Utf8,
-                           QStringConverter::Flag::Stateless
-                                   | QStringConverter::Flag::ConvertInitialBom);
-    const QString text = decoder(message);
-    if (decoder.hasError()) {
+    const std::optional<QString> text = IPCMessageFrameReader::decodeText(message);
+    if (!text) {
         failProtocol(QStringLiteral("a text message of %1 bytes is not valid UTF-8")
                              .arg(message.size()));
         return false;
     }
     message = QByteArray(); // not kept alive next to its text while receivers run
-    emit q->textMessageReceived(text);
+    emit q->textMessageReceived(*text);
     return true;
 }
 
@@ -157,21 +145,10 @@ void IPCMessageChannelPrivate::onReadChannelFinished()
     const QPointer<IPCMessageChannel> guard(q);
     const QPointer<IPCSocket> reading = socket;
     readFrames();
-    if (!guard || !reading || socket != reading || headerFilled == 0)
+    if (!guard || !reading || socket != reading || !reader.isInsideFrame())
         return;
-    const QString cause
-            = headerFilled < HeaderSize
-                      ? QStringLiteral(
-                                "the connection ended inside the header of a message (%1 of %2 "
-                                "bytes had arrived)")
-                                .arg(headerFilled)
-                                .arg(HeaderSize)
-                      : QStringLiteral("the connection ended inside a message of %1 bytes (%2 had "
-                                       "arrived)")
-                                .arg(payload.size())
-                                .arg(payloadFilled);
     const QString message = QStringLiteral("Protocol error on '%1': %2; the message is dropped")
-                                    .arg(reading->path(), cause);
+                                    .arg(reading->path(), reader.describeCut());
     resetReader();
     // The connection has ended already: the socket's own 102 follows.
     emit q->error(IPCSocket::ProtocolError, message);
@@ -191,12 +168,6 @@ void IPCMessageChannelPrivate::failProtocol(const QString &cause)
         closing->close();
     if (guard)
         emit q->error(IPCSocket::ProtocolError, message);
-}
-
-void IPCMessageChannelPrivate::writeHeader(char *out, Kind kind, quint32 length)
-{
-    out[0] = char(kind);
-    qToBigEndian<quint32>(length, out + 1);
 }
 
 bool IPCMessageChannelPrivate::checkHasSocket()
@@ -224,18 +195,10 @@ qint64 IPCMessageChannelPrivate::send(Kind kind, const QByteArray &payload)
         return -1;
     }
     char header[HeaderSize];
-    writeHeader(header, kind, quint32(payload.size()));
-    // The socket's write() reports its own errors (106 when not connected,
-    // 102 when the peer has gone), and its receivers may delete anything.
-    const QPointer<IPCSocket> target = socket;
-    if (payload.size() <= CoalesceLimit) {
-        QByteArray frame;
-        frame.reserve(HeaderSize + payload.size());
-        frame.append(header, HeaderSize).append(payload);
-        return target->write(frame) < 0 ? -1 : payload.size();
-    }
-    // IPCSocket queues writes in order: two writes make one frame.
-    if (target->write(header, HeaderSize) < 0 || !target || target->write(payload) < 0)
+    IPCMessageFrameReader::writeHeader(header, kind, quint32(payload.size()));
+    // One write, the payload by reference. The socket reports its own
+    // errors (106 when not connected, 102 when the peer has gone).
+    if (IPCSocketPrivate::get(socket)->writeFrame(header, HeaderSize, payload) < 0)
         return -1;
     return payload.size();
 }
@@ -281,6 +244,7 @@ void IPCMessageChannel::setMaximumMessageSize(qint64 size)
         return;
     // Applies from the next frame on: one being read was accepted already.
     d->maximumMessageSize = size;
+    d->reader.setMaximumSize(size);
     emit maximumMessageSizeChanged(size);
 }
 
@@ -298,7 +262,7 @@ qint64 IPCMessageChannel::sendTextMessage(const QString &message)
     char *const payload = frame.data() + Private::HeaderSize;
     const qsizetype length = encoder.appendToBuffer(payload, message) - payload;
     frame.truncate(Private::HeaderSize + length);
-    Private::writeHeader(frame.data(), Private::Text, quint32(length));
+    IPCMessageFrameReader::writeHeader(frame.data(), Private::Text, quint32(length));
     return d->socket->write(frame) < 0 ? -1 : length;
 }
 

@@ -9,6 +9,7 @@
 //
 
 #include "ipcmessagechannel.h"
+#include "ipcmessageframereader_p.h"
 
 #include <QtCore/qbytearray.h>
 #include <QtCore/qpointer.h>
@@ -17,19 +18,19 @@ class IPCMessageChannelPrivate
 {
     Q_DECLARE_PUBLIC(IPCMessageChannel)
 public:
-    enum Kind : quint8 {
-        Text = 0x01,
-        Binary = 0x02,
-    };
-    static constexpr int HeaderSize = 5;
+    using Kind = IPCMessageFrameReader::Kind;
+    static constexpr Kind Text = IPCMessageFrameReader::Text;
+    static constexpr Kind Binary = IPCMessageFrameReader::Binary;
+    static constexpr int HeaderSize = IPCMessageFrameReader::HeaderSize;
     // What the 32-bit length field can announce.
     static constexpr qint64 MaximumFrameLength = 0xFFFFFFFFll;
-    // Payloads up to this size go out in one write with their header: the
-    // copy costs less than a second write (and a wake-up of the reader for
-    // a lone header). Larger ones are not copied just to prepend 5 bytes.
+    // Texts up to this size are encoded right behind their header.
     static constexpr qint64 CoalesceLimit = 64 * 1024;
 
-    explicit IPCMessageChannelPrivate(IPCMessageChannel *q) : q_ptr(q) { }
+    explicit IPCMessageChannelPrivate(IPCMessageChannel *q) : q_ptr(q)
+    {
+        reader.setMaximumSize(maximumMessageSize);
+    }
 
     void attach(IPCSocket *newSocket);
     void detach();
@@ -39,17 +40,13 @@ public:
 
     // Reads what the socket holds, delivering each whole message.
     void readFrames();
-    // True when the header is complete and acceptable; fails it otherwise.
-    bool checkHeader();
-    // Delivers the complete frame; false if it was rejected.
+    // Delivers the message the reader holds; false if it was rejected.
     bool deliver();
     void onReadChannelFinished();
 
     // Error 110: closes the connection, then reports cause.
     void failProtocol(const QString &cause);
-    QString describeSocket() const;
 
-    static void writeHeader(char *out, Kind kind, quint32 length);
     qint64 send(Kind kind, const QByteArray &payload);
     // 106 on the channel itself: there is no socket to report it.
     bool checkHasSocket();
@@ -60,10 +57,7 @@ public:
 
     // The frame being read: its header, then its payload, allocated once
     // at its announced size and filled as the bytes arrive.
-    char header[HeaderSize] = {};
-    int headerFilled = 0;
-    QByteArray payload;
-    qsizetype payloadFilled = 0;
+    IPCMessageFrameReader reader;
     // Changes whenever the reader is reset, so that a loop that emitted a
     // signal can tell that the stream it was reading is no longer there.
     quint64 generation = 0;

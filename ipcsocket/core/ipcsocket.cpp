@@ -261,21 +261,68 @@ bool IPCSocketPrivate::isWriteReport(const QMetaMethod &signal)
 void IPCSocketPrivate::updateReportsWrites()
 {
     // On the hot path: one relaxed load when nothing changed.
-    if (!transport || !writeReceiversChanged.load(std::memory_order_relaxed)
+    if (!writeReceiversChanged.load(std::memory_order_relaxed)
         || !writeReceiversChanged.exchange(false))
         return;
     Q_Q(IPCSocket);
-    transport->setReportsWrites(q->isSignalConnected(bytesWrittenSignal())
-                                || q->isSignalConnected(bytesLeftToSendSignal()));
+    const bool written = q->isSignalConnected(bytesWrittenSignal());
+    const bool wasWatched
+            = std::exchange(bytesLeftToSendWatched, q->isSignalConnected(bytesLeftToSendSignal()));
+    // A new receiver hears of changes from now on, not of older ones.
+    if (bytesLeftToSendWatched && !wasWatched)
+        bytesLeftToSendNotified = q->bytesLeftToSend();
+    if (transport)
+        transport->setReportsWrites(written || bytesLeftToSendWatched);
 }
 
 void IPCSocketPrivate::notifyBytesLeftToSend()
 {
-    // On the hot path: a write that the system took at once changes nothing.
+    // On the hot path: nothing to do when nobody listens (collected writes
+    // change the count on every write), nor when it did not change.
+    updateReportsWrites();
+    if (!bytesLeftToSendWatched)
+        return;
     Q_Q(IPCSocket);
     const qint64 now = q->bytesLeftToSend();
     if (std::exchange(bytesLeftToSendNotified, now) != now)
         emit q->bytesLeftToSendChanged();
+}
+
+qint64 IPCSocketPrivate::writeFrame(const char *head, qsizetype headSize, const QByteArray &payload)
+{
+    Q_Q(IPCSocket);
+    if (!q->isConnected()) {
+        fail(IPCSocketPath::failure(IPCSocket::InvalidStateError, "write to", path,
+                                    q->isOpen() ? QStringLiteral("not connected (the connection "
+                                                                 "was lost)")
+                                                : QStringLiteral("not connected")));
+        return -1;
+    }
+    updateReportsWrites();
+    const qint64 written = payload.isEmpty() ? transport->write(head, headSize)
+                                             : transport->writeFrame(head, headSize, payload);
+    if (written < 0) {
+        fail(IPCSocketPath::failure(IPCSocket::OpenDriverError, "write to", path,
+                                    QStringLiteral("the connection refused the bytes")));
+        return -1;
+    }
+    notifyBytesLeftToSend();
+    return written;
+}
+
+QByteArrayView IPCSocketPrivate::readBuffer() const
+{
+    Q_Q(const IPCSocket);
+    // Bytes in QIODevice's own buffer (after a peek() or ungetChar()) come
+    // first: then only read() gives them in order.
+    if (!transport || q->QIODevice::bytesAvailable() > 0)
+        return {};
+    return transport->buffered();
+}
+
+void IPCSocketPrivate::consume(qsizetype bytes)
+{
+    transport->consume(bytes);
 }
 
 qint64 IPCSocketPrivate::bufferedBytes() const
@@ -686,18 +733,5 @@ void IPCSocket::disconnectNotify(const QMetaMethod &signal)
 
 qint64 IPCSocket::writeData(const char *data, qint64 size)
 {
-    if (!isConnected()) {
-        d->fail(IPCSocketPath::failure(InvalidStateError, "write to", d->path,
-                                       QStringLiteral("not connected (the connection was lost)")));
-        return -1;
-    }
-    d->updateReportsWrites();
-    const qint64 written = d->transport->write(data, size);
-    if (written < 0) {
-        d->fail(IPCSocketPath::failure(OpenDriverError, "write to", d->path,
-                                       QStringLiteral("the connection refused the bytes")));
-        return -1;
-    }
-    d->notifyBytesLeftToSend();
-    return written;
+    return d->writeFrame(data, qsizetype(size), QByteArray());
 }

@@ -67,6 +67,15 @@ public:
     // Stops listening and ends the connection, sending what is queued.
     void detach();
     void notifyBytesLeftToSend();
+    // write() of head and payload as one, the payload not copied where the
+    // transport can avoid it (IPCMessageChannel's frames).
+    qint64 writeFrame(const char *head, qsizetype headSize, const QByteArray &payload);
+    // The front of the unread bytes in memory, for a reader that parses in
+    // place (empty when there is none, or they are not in one piece), and
+    // taking bytes of it as read() would, except that the caller emits
+    // bytesAvailableChanged() (once for many).
+    QByteArrayView readBuffer() const;
+    void consume(qsizetype bytes);
     // Whether a signal's receivers decide if writes are reported by the
     // event loop: bytesWritten(), bytesLeftToSendChanged(), or all of them
     // at once (an invalid method, as disconnect() of everything gives).
@@ -105,6 +114,8 @@ public:
     // Set by connectNotify()/disconnectNotify(), from any thread and with
     // Qt's signal-slot lock held: they may touch nothing else.
     std::atomic<bool> writeReceiversChanged{true};
+    // Whether bytesLeftToSendChanged() has receivers, as last asked.
+    bool bytesLeftToSendWatched = true;
     qint64 bytesLeftToSendNotified = 0;
     State notified;
 };

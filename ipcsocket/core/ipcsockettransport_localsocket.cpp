@@ -85,6 +85,16 @@ qint64 IPCSocketLocalSocketTransport::write(const char *data, qint64 size)
     return isConnected() ? m_socket->write(data, size) : -1;
 }
 
+qint64 IPCSocketLocalSocketTransport::writeFrame(const char *head, qsizetype headSize,
+                                                 const QByteArray &payload)
+{
+    // QIODevice keeps a large QByteArray in its write buffer by reference.
+    if (!isConnected() || m_socket->write(head, headSize) < 0 || !m_socket
+        || m_socket->write(payload) < 0)
+        return -1;
+    return headSize + payload.size();
+}
+
 qint64 IPCSocketLocalSocketTransport::bytesToWrite() const
 {
     return !m_socket ? 0 : m_socket->bytesToWrite();

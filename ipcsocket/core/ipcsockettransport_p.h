@@ -9,6 +9,7 @@
 //
 
 #include <QtCore/qbytearray.h>
+#include <QtCore/qbytearrayview.h>
 #include <QtCore/qobject.h>
 
 #include <deque>
@@ -31,8 +32,17 @@ public:
     virtual qint64 read(char *data, qint64 maxSize) = 0;
     virtual QByteArray peek(qint64 maxSize) = 0;
     virtual bool canReadLine() = 0;
+    // The front of what arrived, where it lies in memory (perhaps less than
+    // bytesAvailable()), for a reader that parses in place; consume()
+    // takes bytes of it.
+    virtual QByteArrayView buffered() const { return {}; }
+    virtual void consume(qsizetype bytes) { Q_UNUSED(bytes); }
 
     virtual qint64 write(const char *data, qint64 size) = 0;
+    // One write of head and then payload, the payload not copied where the
+    // transport can keep a reference to it instead. size of both, or -1.
+    virtual qint64 writeFrame(const char *head, qsizetype headSize, const QByteArray &payload) = 0;
+    // Collected bytes and queued ones alike.
     virtual qint64 bytesToWrite() const = 0;
     // Hands what is queued to the system now; true if any bytes went.
     virtual bool flush() = 0;
@@ -50,6 +60,10 @@ public:
     // when no flush() follows. Off when nobody listens to bytesWritten():
     // arming the write notifier for it costs more than the send itself.
     virtual void setReportsWrites(bool reports) { Q_UNUSED(reports); }
+
+    // The end of a pass of the event loop that this transport asked
+    // IPCSocketEndOfPass for: hands over what it collected.
+    virtual void endOfPass() { }
 
     // Ends the connection from this side. With sendPending, the bytes that
     // write() accepted still go out first; either way the transport deletes
@@ -81,7 +95,10 @@ public:
     qint64 read(char *data, qint64 maxSize) override;
     QByteArray peek(qint64 maxSize) override;
     bool canReadLine() override;
+    QByteArrayView buffered() const override;
+    void consume(qsizetype bytes) override;
     qint64 write(const char *data, qint64 size) override;
+    qint64 writeFrame(const char *head, qsizetype headSize, const QByteArray &payload) override;
     qint64 bytesToWrite() const override;
     bool flush() override;
     bool isConnected() const override;
@@ -91,6 +108,7 @@ public:
     bool waitForBytesWritten(int msecs) override;
     void close(bool sendPending) override;
     void setReportsWrites(bool reports) override;
+    void endOfPass() override;
 
 private:
     // Reads what the system holds; emits readyRead() and, at the end, ended().
@@ -103,10 +121,18 @@ private:
     // One sendmsg(2) without waiting: bytes sent, 0 when the system is
     // full, -1 when the connection broke.
     qint64 transmit(const iovec *vectors, int count);
-    // Hands bytes to the system without waiting: how many went, or -1
-    // when the connection broke.
-    qint64 send(const char *data, qint64 size);
+    // Hands the vectors to the system without waiting: how many bytes went,
+    // or -1 when the connection broke.
+    qint64 send(iovec *vectors, int count);
     qint64 sendQueued();
+    // Whether a write now goes to the system at once: nothing is queued
+    // and nothing went yet in this pass of the event loop.
+    bool isQuiet() const;
+    // After bytes were collected: hands them over at 64 KiB, else at the
+    // end of the pass.
+    void collected(qint64 size);
+    // Copies bytes to the end of the queue.
+    void append(const char *data, qint64 size);
     // Emits bytesWritten() for what went, once at a time.
     void reportWritten(qint64 bytes);
     void end(const QString &cause);
@@ -119,11 +145,29 @@ private:
     QByteArray m_in;
     qsizetype m_inOffset = 0;
     qint64 m_inSystem = 0; // readable, still in the system (FIONREAD)
-    // Queued writes, one chunk a write() (never moved once queued), and how
-    // much of the first one has gone.
-    std::deque<QByteArray> m_out;
-    qsizetype m_outOffset = 0;
+    // Queued bytes: small writes copied together into chunks of our own,
+    // large payloads of writeFrame() by reference. begin: how much of the
+    // chunk has gone.
+    struct Chunk
+    {
+        QByteArray bytes;
+        qsizetype begin = 0; // sent before this
+        qsizetype end = 0; // filled up to this
+        bool appendable = false;
+    };
+    std::deque<Chunk> m_out;
+    QByteArray m_spare; // a chunk of our own that went, for the next one
     qint64 m_outBytes = 0;
+    // Collected since the queue was last handed to the system.
+    qint64 m_collected = 0;
+    // The pass of the event loop in which a write last went at once
+    // (IPCSocketEndOfPass::currentPass()), NoPass after a hand-over.
+    static constexpr quint64 NoPass = ~quint64(0);
+    quint64 m_quietPass = NoPass;
+    bool m_endOfPassDue = false;
+    // A send found no room: the write notifier tells when there is.
+    bool m_systemFull = false;
+    bool m_writeNotifierOn = false;
     qint64 m_unreported = 0; // sent, bytesWritten() not yet emitted
     bool m_reporting = false;
     bool m_reportsWrites = true;
@@ -146,6 +190,7 @@ public:
     QByteArray peek(qint64 maxSize) override;
     bool canReadLine() override;
     qint64 write(const char *data, qint64 size) override;
+    qint64 writeFrame(const char *head, qsizetype headSize, const QByteArray &payload) override;
     qint64 bytesToWrite() const override;
     bool flush() override;
     bool isConnected() const override;

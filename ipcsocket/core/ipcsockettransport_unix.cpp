@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "ipcsockettransport_p.h"
+#include "ipcsocketendofpass_p.h"
 
 #include <QtCore/qsocketnotifier.h>
 
@@ -65,6 +66,20 @@ qint64 IPCSocketDescriptorTransport::bytesAvailable() const
     return (m_in.size() - m_inOffset) + m_inSystem;
 }
 
+QByteArrayView IPCSocketDescriptorTransport::buffered() const
+{
+    return QByteArrayView(m_in).sliced(m_inOffset);
+}
+
+void IPCSocketDescriptorTransport::consume(qsizetype bytes)
+{
+    m_inOffset += bytes;
+    if (m_inOffset == m_in.size()) {
+        m_in.resize(0);
+        m_inOffset = 0;
+    }
+}
+
 qint64 IPCSocketDescriptorTransport::read(char *data, qint64 maxSize)
 {
     // What waits in the system goes in one read(2): straight into the
@@ -113,25 +128,130 @@ bool IPCSocketDescriptorTransport::canReadLine()
            != nullptr;
 }
 
+bool IPCSocketDescriptorTransport::isQuiet() const
+{
+    return m_outBytes == 0 && m_quietPass != IPCSocketEndOfPass::currentPass();
+}
+
 qint64 IPCSocketDescriptorTransport::write(const char *data, qint64 size)
 {
     if (!isConnected() || m_closing)
         return -1;
-    // Nothing queued: hand the bytes to the system at once, without copying
-    // them. bytesWritten() for them comes from flush() or the event loop,
-    // never from inside write().
-    qint64 sent = 0;
-    if (bytesToWrite() == 0) {
-        sent = qMax<qint64>(send(data, size), 0);
-        m_unreported += sent;
+    if (size <= 0)
+        return 0;
+    if (!isQuiet()) {
+        append(data, size);
+        collected(size);
+        return size;
     }
+    // A quiet connection: the bytes go to the system at once, without
+    // copying them (a request or a reply is never delayed). What follows
+    // in this pass is collected. bytesWritten() for them comes from
+    // flush() or the event loop, never from inside write().
+    m_quietPass = IPCSocketEndOfPass::currentPass();
+    iovec vector = {const_cast<char *>(data), size_t(size)};
+    const qint64 sent = qMax<qint64>(send(&vector, 1), 0);
+    m_unreported += sent;
     // A send that found the peer gone queues nothing: it could never go.
+    if (sent < size && m_brokenCause.isEmpty())
+        append(data + sent, size - sent);
+    updateWriteNotifier();
+    return size;
+}
+
+qint64 IPCSocketDescriptorTransport::writeFrame(const char *head, qsizetype headSize,
+                                                const QByteArray &payload)
+{
+    if (!isConnected() || m_closing)
+        return -1;
+    const qint64 size = headSize + payload.size();
+    // Below this, copying the payload costs less than keeping a reference.
+    constexpr qsizetype CopiedPayload = 4096;
+    if (!isQuiet()) {
+        append(head, headSize);
+        if (payload.size() <= CopiedPayload) {
+            append(payload.constData(), payload.size());
+        } else {
+            m_out.push_back({payload, 0, payload.size(), false});
+            m_outBytes += payload.size();
+        }
+        collected(size);
+        return size;
+    }
+    m_quietPass = IPCSocketEndOfPass::currentPass();
+    iovec vectors[2] = {{const_cast<char *>(head), size_t(headSize)},
+                        {const_cast<char *>(payload.constData()), size_t(payload.size())}};
+    const qint64 sent = qMax<qint64>(send(vectors, 2), 0);
+    m_unreported += sent;
     if (sent < size && m_brokenCause.isEmpty()) {
-        m_out.emplace_back(data + sent, qsizetype(size - sent));
-        m_outBytes += size - sent;
+        if (sent < headSize)
+            append(head + sent, headSize - sent);
+        const qsizetype payloadSent = qsizetype(qMax<qint64>(sent - headSize, 0));
+        m_out.push_back({payload, payloadSent, payload.size(), false});
+        m_outBytes += payload.size() - payloadSent;
     }
     updateWriteNotifier();
     return size;
+}
+
+void IPCSocketDescriptorTransport::append(const char *data, qint64 size)
+{
+    if (size <= 0)
+        return;
+    // Small writes go together into one chunk of our own, allocated once
+    // at its full size: one vector of one sendmsg(2) for all of them.
+    constexpr qsizetype ChunkCapacity = 64 * 1024;
+    if (m_out.empty() || !m_out.back().appendable
+        || m_out.back().bytes.size() - m_out.back().end < size) {
+        Chunk chunk;
+        if (size <= ChunkCapacity && m_spare.size() == ChunkCapacity)
+            chunk.bytes = std::exchange(m_spare, QByteArray());
+        else
+            chunk.bytes = QByteArray(qMax<qsizetype>(ChunkCapacity, qsizetype(size)),
+                                     Qt::Uninitialized);
+        chunk.appendable = true;
+        m_out.push_back(std::move(chunk));
+    }
+    Chunk &back = m_out.back();
+    std::memcpy(back.bytes.data() + back.end, data, size_t(size));
+    back.end += qsizetype(size);
+    m_outBytes += size;
+}
+
+void IPCSocketDescriptorTransport::collected(qint64 size)
+{
+    // Spec: handed over at the end of the pass, or once 64 KiB are
+    // collected (and not on every write while the system is full).
+    constexpr qint64 CollectLimit = 64 * 1024;
+    m_collected += size;
+    // The system is full: the write notifier hands over the queue when it
+    // has room again, and asking before only costs a system call.
+    if (m_systemFull) {
+        updateWriteNotifier();
+        return;
+    }
+    if (m_collected >= CollectLimit) {
+        sendQueued();
+        updateWriteNotifier();
+        return;
+    }
+    if (!m_endOfPassDue) {
+        if (IPCSocketEndOfPass *endOfPass = IPCSocketEndOfPass::current()) {
+            m_endOfPassDue = true;
+            endOfPass->schedule(this);
+        }
+    }
+}
+
+void IPCSocketDescriptorTransport::endOfPass()
+{
+    m_endOfPassDue = false;
+    if (m_fd < 0)
+        return;
+    if (m_outBytes > 0)
+        sendQueued();
+    m_quietPass = NoPass;
+    updateWriteNotifier();
 }
 
 qint64 IPCSocketDescriptorTransport::bytesToWrite() const
@@ -141,6 +261,8 @@ qint64 IPCSocketDescriptorTransport::bytesToWrite() const
 
 bool IPCSocketDescriptorTransport::flush()
 {
+    // Ends the collecting: the next write goes to the system at once.
+    m_quietPass = NoPass;
     const bool wrote = sendQueued() > 0 || m_unreported > 0;
     reportWritten(0);
     updateWriteNotifier();
@@ -162,6 +284,8 @@ void IPCSocketDescriptorTransport::poll()
 {
     if (m_fd < 0)
         return;
+    // Without an event loop a call of poll() is what ends a pass.
+    m_quietPass = NoPass;
     if (bytesToWrite() > 0 || m_unreported > 0)
         flush();
     if (m_fd >= 0 && waitFor(m_fd, POLLIN, 0))
@@ -179,7 +303,7 @@ bool IPCSocketDescriptorTransport::waitForReadyRead(int msecs)
 
 bool IPCSocketDescriptorTransport::waitForBytesWritten(int msecs)
 {
-    if (m_unreported > 0)
+    if (m_unreported > 0 || (bytesToWrite() > 0 && sendQueued() > 0))
         return flush();
     if (!isConnected() || bytesToWrite() == 0)
         return false;
@@ -273,14 +397,16 @@ qint64 IPCSocketDescriptorTransport::transmit(const iovec *vectors, int count)
     } while (n < 0 && errno == EINTR);
     if (n >= 0)
         return n;
-    if (errno == EAGAIN || errno == EWOULDBLOCK)
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        m_systemFull = true;
         return 0;
+    }
     // The peer is gone. What it sent before may still be unread: the end is
     // reported by the read side, after those bytes.
     m_brokenCause = systemMessage(errno);
     m_out.clear();
-    m_outOffset = 0;
     m_outBytes = 0;
+    m_collected = 0;
     if (m_closing) {
         closeDescriptor();
         deleteLater();
@@ -291,17 +417,31 @@ qint64 IPCSocketDescriptorTransport::transmit(const iovec *vectors, int count)
     return -1;
 }
 
-qint64 IPCSocketDescriptorTransport::send(const char *data, qint64 size)
+qint64 IPCSocketDescriptorTransport::send(iovec *vectors, int count)
 {
     qint64 sent = 0;
-    while (m_fd >= 0 && sent < size) {
-        const iovec vector = {const_cast<char *>(data + sent), size_t(size - sent)};
-        const qint64 n = transmit(&vector, 1);
+    while (m_fd >= 0 && count > 0) {
+        const qint64 n = transmit(vectors, count);
         if (n < 0)
             return -1;
         if (n == 0)
             break; // the system takes no more now
         sent += n;
+        // Past what went: a short send leaves the rest for another.
+        for (qint64 left = n; left > 0 && count > 0;) {
+            if (size_t(left) < vectors->iov_len) {
+                vectors->iov_base = static_cast<char *>(vectors->iov_base) + left;
+                vectors->iov_len -= size_t(left);
+                break;
+            }
+            left -= qint64(vectors->iov_len);
+            ++vectors;
+            --count;
+        }
+        while (count > 0 && vectors->iov_len == 0) {
+            ++vectors;
+            --count;
+        }
     }
     return sent;
 }
@@ -311,17 +451,17 @@ qint64 IPCSocketDescriptorTransport::sendQueued()
     // As many queued chunks as one sendmsg(2) takes, until the system is
     // full: one system call for what one wake-up can send.
     constexpr int MaximumVectors = 16;
+    m_collected = 0;
     qint64 total = 0;
     while (!m_out.empty() && m_fd >= 0) {
         iovec vectors[MaximumVectors];
         int count = 0;
         qint64 offered = 0;
-        qsizetype offset = m_outOffset;
         for (auto chunk = m_out.cbegin(); chunk != m_out.cend() && count < MaximumVectors;
-             ++chunk, offset = 0) {
-            vectors[count].iov_base = const_cast<char *>(chunk->constData() + offset);
-            vectors[count].iov_len = size_t(chunk->size() - offset);
-            offered += chunk->size() - offset;
+             ++chunk) {
+            vectors[count].iov_base = const_cast<char *>(chunk->bytes.constData() + chunk->begin);
+            vectors[count].iov_len = size_t(chunk->end - chunk->begin);
+            offered += chunk->end - chunk->begin;
             ++count;
         }
         const qint64 sent = transmit(vectors, count);
@@ -330,18 +470,23 @@ qint64 IPCSocketDescriptorTransport::sendQueued()
         total += sent;
         m_outBytes -= sent;
         for (qint64 left = sent; left > 0;) {
-            const qint64 inFront = m_out.front().size() - m_outOffset;
+            Chunk &front = m_out.front();
+            const qint64 inFront = front.end - front.begin;
             if (left < inFront) {
-                m_outOffset += qsizetype(left);
+                front.begin += qsizetype(left);
                 break;
             }
             left -= inFront;
+            // Our own chunk is kept for the next burst: no allocation a pass.
+            if (front.appendable && front.bytes.isDetached())
+                m_spare = std::move(front.bytes);
             m_out.pop_front();
-            m_outOffset = 0;
         }
         if (sent < offered)
             break; // the system takes no more now
     }
+    if (m_out.empty())
+        m_systemFull = false;
     m_unreported += total;
     if (m_closing && bytesToWrite() == 0 && m_fd >= 0) {
         closeDescriptor();
@@ -382,8 +527,8 @@ void IPCSocketDescriptorTransport::closeDescriptor()
     ::close(std::exchange(m_fd, -1));
     // Nothing queued can go any more: bytesLeftToSend() must not wait for it.
     m_out.clear();
-    m_outOffset = 0;
     m_outBytes = 0;
+    m_collected = 0;
 }
 
 void IPCSocketDescriptorTransport::setReportsWrites(bool reports)
@@ -396,10 +541,18 @@ void IPCSocketDescriptorTransport::updateWriteNotifier()
 {
     // Also for bytes sent but not reported yet: the event loop reports
     // them, when anyone listens.
-    const bool wanted = bytesToWrite() > 0 || (m_unreported > 0 && m_reportsWrites);
+    // Not for bytes collected in this pass: the end of the pass sends them.
+    const bool wanted
+            = (bytesToWrite() > 0 && !m_endOfPassDue) || (m_unreported > 0 && m_reportsWrites);
+    if (m_writeNotifier && m_writeNotifierOn == wanted)
+        return;
+    m_writeNotifierOn = wanted;
     if (!m_writeNotifier && wanted && m_fd >= 0) {
         m_writeNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Write, this);
-        QObject::connect(m_writeNotifier, &QSocketNotifier::activated, this, [this] { flush(); });
+        QObject::connect(m_writeNotifier, &QSocketNotifier::activated, this, [this] {
+            m_systemFull = false;
+            flush();
+        });
     } else if (m_writeNotifier) {
         m_writeNotifier->setEnabled(wanted);
     }
