@@ -14,6 +14,7 @@ packages=(
     qml6-module-qttest
     xvfb xauth
     dpkg-dev qt6-documentation-tools
+    clang libclang-rt-dev
 )
 
 missing=()

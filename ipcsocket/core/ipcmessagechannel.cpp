@@ -5,7 +5,6 @@
 
 #include <QtCore/qendian.h>
 #include <QtCore/qmetaobject.h>
-#include <QtCore/qscopeguard.h>
 #include <QtCore/qstringconverter.h>
 
 #include <utility>
@@ -71,12 +70,10 @@ void IPCMessageChannelPrivate::readFrames()
     if (!reading)
         return;
     IPCSocketPrivate *const device = IPCSocketPrivate::get(reading);
-    // Bytes taken in place are announced once, not once a frame.
-    bool consumed = false;
-    const auto announce = qScopeGuard([&] {
-        if (consumed && reading)
-            emit reading->bytesAvailableChanged();
-    });
+    // Bytes taken in place are announced as read() announces them, once a
+    // frame; but only when someone listens (asking costs less than
+    // emitting a signal a message).
+    const bool announce = device->isBytesAvailableWatched();
 
     // Only what has arrived is read: a large message fills its payload
     // over many calls, and the event loop runs between them.
@@ -96,8 +93,9 @@ void IPCMessageChannelPrivate::readFrames()
         // (taken before its message is delivered: the receivers may read).
         if (const QByteArrayView buffered = device->readBuffer(); !buffered.isEmpty()) {
             device->consume(reader.feed(buffered.data(), buffered.size()));
-            consumed = true;
-            continue;
+            if (announce)
+                emit reading->bytesAvailableChanged();
+            continue; // its receivers may have done anything
         }
         if (reading->bytesAvailable() <= 0)
             return;

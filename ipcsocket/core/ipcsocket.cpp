@@ -320,6 +320,13 @@ QByteArrayView IPCSocketPrivate::readBuffer() const
     return transport->buffered();
 }
 
+bool IPCSocketPrivate::isBytesAvailableWatched() const
+{
+    Q_Q(const IPCSocket);
+    static const QMetaMethod signal = QMetaMethod::fromSignal(&IPCSocket::bytesAvailableChanged);
+    return q->isSignalConnected(signal);
+}
+
 void IPCSocketPrivate::consume(qsizetype bytes)
 {
     transport->consume(bytes);
@@ -346,12 +353,11 @@ QString IPCSocketPrivate::readText(qint64 byteCount, QStringConverter::Encoding 
                                                       streamEnded() && front.size() == available);
     if (take == 0)
         return {};
-    // Stateless: every call decodes whole characters, and a partial one at
-    // the end of the stream must come out as a replacement character.
-    QStringDecoder decoder(encoding, QStringConverter::Flag::Stateless);
+    // Every call decodes whole characters, and a partial one at the end of
+    // the stream must come out as a replacement character.
     if (!consume)
-        return decoder(QByteArrayView(front).first(take));
-    return decoder(q->QIODevice::read(take));
+        return IPCSocketText::decode(encoding, QByteArrayView(front).first(take));
+    return IPCSocketText::decode(encoding, q->QIODevice::read(take));
 }
 
 QByteArray IPCSocketPrivate::lookahead(qint64 maxSize) const

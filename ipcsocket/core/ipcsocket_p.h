@@ -73,9 +73,11 @@ public:
     // The front of the unread bytes in memory, for a reader that parses in
     // place (empty when there is none, or they are not in one piece), and
     // taking bytes of it as read() would, except that the caller emits
-    // bytesAvailableChanged() (once for many).
+    // bytesAvailableChanged().
     QByteArrayView readBuffer() const;
     void consume(qsizetype bytes);
+    // Whether bytesAvailableChanged() has receivers (owner's thread only).
+    bool isBytesAvailableWatched() const;
     // Whether a signal's receivers decide if writes are reported by the
     // event loop: bytesWritten(), bytesLeftToSendChanged(), or all of them
     // at once (an invalid method, as disconnect() of everything gives).

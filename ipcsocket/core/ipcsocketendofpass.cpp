@@ -3,7 +3,6 @@
 #include "ipcsockettransport_p.h"
 
 #include <QtCore/qabstracteventdispatcher.h>
-#include <QtCore/qcoreevent.h>
 
 namespace {
 
@@ -15,8 +14,12 @@ thread_local IPCSocketEndOfPass *t_current = nullptr;
 
 IPCSocketEndOfPass::IPCSocketEndOfPass(QObject *dispatcher) : QObject(dispatcher)
 {
-    QObject::connect(static_cast<QAbstractEventDispatcher *>(dispatcher),
-                     &QAbstractEventDispatcher::aboutToBlock, this, [this] { end(); });
+    // Every call of processEvents() emits one of the two (the Unix
+    // dispatcher awake() first, then aboutToBlock() when it may wait; the
+    // GLib one either): whatever ran before it, ran in an earlier pass.
+    auto *events = static_cast<QAbstractEventDispatcher *>(dispatcher);
+    QObject::connect(events, &QAbstractEventDispatcher::aboutToBlock, this, [this] { end(); });
+    QObject::connect(events, &QAbstractEventDispatcher::awake, this, [this] { end(); });
 }
 
 IPCSocketEndOfPass::~IPCSocketEndOfPass()
@@ -45,16 +48,6 @@ quint64 IPCSocketEndOfPass::currentPass()
 void IPCSocketEndOfPass::schedule(IPCSocketTransport *transport)
 {
     m_due.emplace_back(transport);
-    if (!m_backstop.isActive())
-        m_backstop.start(0, Qt::PreciseTimer, this);
-}
-
-void IPCSocketEndOfPass::timerEvent(QTimerEvent *event)
-{
-    if (event->timerId() == m_backstop.timerId())
-        end();
-    else
-        QObject::timerEvent(event);
 }
 
 void IPCSocketEndOfPass::end()
@@ -62,7 +55,6 @@ void IPCSocketEndOfPass::end()
     ++m_pass;
     if (m_due.empty())
         return;
-    m_backstop.stop();
     // What the transports do may schedule again (their owners' slots write
     // more): that belongs to the next pass.
     const std::vector<QPointer<IPCSocketTransport>> due = std::exchange(m_due, {});

@@ -8,7 +8,6 @@
 // This file is not part of the IPCSocket API. It may change without notice.
 //
 
-#include <QtCore/qbasictimer.h>
 #include <QtCore/qobject.h>
 #include <QtCore/qpointer.h>
 
@@ -20,10 +19,11 @@ class IPCSocketTransport;
 // collect small writes there. One a thread, made when first needed and a
 // child of the thread's event dispatcher (it goes with it).
 //
-// The dispatcher's aboutToBlock() ends a pass; it is not emitted while
-// posted events keep coming, so a zero timer, started only when something
-// waits, is the backstop. A thread that runs no event loop (a program that
-// only poll()s) never ends a pass here: poll() hands over what is collected.
+// The next call of the dispatcher's processEvents() ends a pass: it emits
+// awake() or aboutToBlock() first. (A zero timer as a backstop would cost
+// the GLib dispatcher a wake-up, a write to its eventfd, every pass.) A
+// thread that runs no event loop (a program that only poll()s) never ends a
+// pass here: poll() hands over what is collected.
 class IPCSocketEndOfPass : public QObject
 {
     Q_OBJECT
@@ -39,16 +39,12 @@ public:
 
     ~IPCSocketEndOfPass() override;
 
-protected:
-    void timerEvent(QTimerEvent *event) override;
-
 private:
     explicit IPCSocketEndOfPass(QObject *dispatcher);
     void end();
 
     quint64 m_pass = 1;
     std::vector<QPointer<IPCSocketTransport>> m_due;
-    QBasicTimer m_backstop;
 };
 
 #endif // IPCSOCKETENDOFPASS_P_H

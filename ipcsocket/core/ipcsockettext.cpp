@@ -85,6 +85,14 @@ qsizetype firstCharacter(Unit unit, QByteArrayView bytes)
         break;
     case Unit::Utf8:
         length = utf8SequenceLength(uchar(bytes[0]));
+        // A byte that does not continue the sequence ends it there: the
+        // decoder makes one replacement character of what came before it.
+        for (qsizetype i = 1; i < length && i < bytes.size(); ++i) {
+            if ((uchar(bytes[i]) & 0xC0) != 0x80) {
+                length = i;
+                break;
+            }
+        }
         break;
     case Unit::Utf16Little:
     case Unit::Utf16Big:
@@ -120,6 +128,16 @@ qsizetype bytesToTake(QStringConverter::Encoding encoding, QByteArrayView availa
     if (first > 0)
         return first;
     return streamEnded ? available.size() : 0;
+}
+
+QString decode(QStringConverter::Encoding encoding, QByteArrayView bytes)
+{
+    QStringDecoder decoder(encoding, QStringConverter::Flag::Stateless
+                                             | QStringConverter::Flag::ConvertInitialBom);
+    QString text = decoder(bytes);
+    if (text.isEmpty() && !bytes.isEmpty())
+        text = QChar(QChar::ReplacementCharacter);
+    return text;
 }
 
 } // namespace IPCSocketText

@@ -11,6 +11,7 @@
 #include <ipcsocket_export.h>
 
 #include <QtCore/qbytearrayview.h>
+#include <QtCore/qstring.h>
 #include <QtCore/qstringconverter.h>
 
 namespace IPCSocketText {
@@ -22,6 +23,12 @@ namespace IPCSocketText {
 // as it is (with replacement characters).
 qsizetype bytesToTake(QStringConverter::Encoding encoding, QByteArrayView available,
                       qsizetype byteCount, bool streamEnded);
+
+// One read's bytes as text, on their own (they end on a character boundary,
+// or at the end of the stream): a U+FEFF is text wherever a read starts,
+// and a partial character comes out as U+FFFD (Qt's decoder gives nothing
+// for a lone partial UTF-16 or UTF-32 unit).
+QString decode(QStringConverter::Encoding encoding, QByteArrayView bytes);
 
 // The longest character an encoding has, in bytes: how much to look at past
 // byteCount to know whether a character is complete.

@@ -131,6 +131,10 @@ private:
     // After bytes were collected: hands them over at 64 KiB, else at the
     // end of the pass.
     void collected(qint64 size);
+    // After a write went to the system at once.
+    void sentAtOnce();
+    // Asks for endOfPass(); false in a thread without an event dispatcher.
+    bool scheduleEndOfPass();
     // Copies bytes to the end of the queue.
     void append(const char *data, qint64 size);
     // Emits bytesWritten() for what went, once at a time.

@@ -2,6 +2,7 @@
 #include "ipcsockettransport_p.h"
 #include "ipcsocketendofpass_p.h"
 
+#include <QtCore/qpointer.h>
 #include <QtCore/qsocketnotifier.h>
 
 #include <cerrno>
@@ -155,7 +156,7 @@ qint64 IPCSocketDescriptorTransport::write(const char *data, qint64 size)
     // A send that found the peer gone queues nothing: it could never go.
     if (sent < size && m_brokenCause.isEmpty())
         append(data + sent, size - sent);
-    updateWriteNotifier();
+    sentAtOnce();
     return size;
 }
 
@@ -190,7 +191,7 @@ qint64 IPCSocketDescriptorTransport::writeFrame(const char *head, qsizetype head
         m_out.push_back({payload, payloadSent, payload.size(), false});
         m_outBytes += payload.size() - payloadSent;
     }
-    updateWriteNotifier();
+    sentAtOnce();
     return size;
 }
 
@@ -218,6 +219,16 @@ void IPCSocketDescriptorTransport::append(const char *data, qint64 size)
     m_outBytes += size;
 }
 
+void IPCSocketDescriptorTransport::sentAtOnce()
+{
+    // The end of the pass reports what went (when anyone listens): no write
+    // notifier armed and disarmed a pass, which costs the event dispatcher
+    // a wake-up each time.
+    if (m_unreported > 0 && m_reportsWrites && m_outBytes == 0)
+        scheduleEndOfPass();
+    updateWriteNotifier();
+}
+
 void IPCSocketDescriptorTransport::collected(qint64 size)
 {
     // Spec: handed over at the end of the pass, or once 64 KiB are
@@ -230,17 +241,23 @@ void IPCSocketDescriptorTransport::collected(qint64 size)
         updateWriteNotifier();
         return;
     }
-    if (m_collected >= CollectLimit) {
+    if (m_collected >= CollectLimit)
         sendQueued();
+    if (!scheduleEndOfPass())
         updateWriteNotifier();
-        return;
-    }
-    if (!m_endOfPassDue) {
-        if (IPCSocketEndOfPass *endOfPass = IPCSocketEndOfPass::current()) {
-            m_endOfPassDue = true;
-            endOfPass->schedule(this);
-        }
-    }
+}
+
+bool IPCSocketDescriptorTransport::scheduleEndOfPass()
+{
+    if (m_endOfPassDue)
+        return true;
+    IPCSocketEndOfPass *endOfPass = IPCSocketEndOfPass::current();
+    if (!endOfPass)
+        return false;
+    m_endOfPassDue = true;
+    endOfPass->schedule(this);
+    updateWriteNotifier(); // not wanted meanwhile
+    return true;
 }
 
 void IPCSocketDescriptorTransport::endOfPass()
@@ -248,9 +265,15 @@ void IPCSocketDescriptorTransport::endOfPass()
     m_endOfPassDue = false;
     if (m_fd < 0)
         return;
-    if (m_outBytes > 0)
+    if (m_outBytes > 0 && !m_systemFull)
         sendQueued();
     m_quietPass = NoPass;
+    if (m_reportsWrites && m_unreported > 0) {
+        const QPointer<IPCSocketDescriptorTransport> guard(this);
+        reportWritten(0);
+        if (!guard)
+            return;
+    }
     updateWriteNotifier();
 }
 
@@ -540,10 +563,10 @@ void IPCSocketDescriptorTransport::setReportsWrites(bool reports)
 void IPCSocketDescriptorTransport::updateWriteNotifier()
 {
     // Also for bytes sent but not reported yet: the event loop reports
-    // them, when anyone listens.
-    // Not for bytes collected in this pass: the end of the pass sends them.
+    // them, when anyone listens. Not while the end of this pass is due:
+    // that sends and reports.
     const bool wanted
-            = (bytesToWrite() > 0 && !m_endOfPassDue) || (m_unreported > 0 && m_reportsWrites);
+            = !m_endOfPassDue && (bytesToWrite() > 0 || (m_unreported > 0 && m_reportsWrites));
     if (m_writeNotifier && m_writeNotifierOn == wanted)
         return;
     m_writeNotifierOn = wanted;

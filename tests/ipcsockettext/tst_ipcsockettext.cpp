@@ -13,6 +13,7 @@ private Q_SLOTS:
     void bytesToTake_data();
     void bytesToTake();
     void everyCutOfUtf8();
+    void foundByTheFuzzer();
 };
 
 void tst_IPCSocketText::bytesToTake_data()
@@ -98,6 +99,30 @@ void tst_IPCSocketText::everyCutOfUtf8()
             QCOMPARE(decoded, QString::fromUtf8(text));
         }
     }
+}
+
+void tst_IPCSocketText::foundByTheFuzzer()
+{
+    // fuzz/fuzz_text's findings. A lead byte whose sequence a later byte
+    // breaks is one replacement character: read(1) took "\xe7A\xa3" (three
+    // characters) before.
+    QCOMPARE(IPCSocketText::bytesToTake(Encoding::Utf8,
+                                        "\xe7"
+                                        "A\xa3",
+                                        1, false),
+             1);
+    QCOMPARE(IPCSocketText::decode(Encoding::Utf8, "\xe7"), QString(QChar::ReplacementCharacter));
+    // A lone byte of a UTF-16 unit at the end of the stream: Qt's decoder
+    // gives nothing for it alone, and the byte was lost.
+    QCOMPARE(IPCSocketText::decode(Encoding::Utf16BE, "\x60"),
+             QString(QChar::ReplacementCharacter));
+    QCOMPARE(IPCSocketText::decode(Encoding::Utf32LE, QByteArrayView("a\0", 2)),
+             QString(QChar::ReplacementCharacter));
+    // A U+FEFF where a read starts is text, not a byte-order mark to drop
+    // (every read decodes on its own).
+    QCOMPARE(IPCSocketText::decode(Encoding::Utf8, "\xef\xbb\xbf"
+                                                   "B"),
+             QStringLiteral("\uFEFFB"));
 }
 
 QTEST_APPLESS_MAIN(tst_IPCSocketText)
