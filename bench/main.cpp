@@ -7,6 +7,7 @@
 #include "connections.h"
 #include "peer.h"
 #include "report.h"
+#include "support.h"
 
 #include <QtCore/qcommandlineparser.h>
 #include <QtCore/qcoreapplication.h>
@@ -36,6 +37,8 @@ struct Options
     QString pin;
     bool json = false;
     bool quick = false;
+    QStringList tables; // which tables to measure
+    bool wants(const char *table) const { return tables.contains(QLatin1String(table)); }
 };
 
 // A figure over the runs: the median, and the range.
@@ -155,12 +158,12 @@ void appendRatios(QList<QStringList> *rows, const QList<Transport> &transports,
     }
 }
 
-// Messages sent one way a run: 256 MiB of payload, within bounds (a tenth
-// of it in a quick run).
+// Messages sent one way a run: two million small ones, 512 MiB of large
+// ones (a tenth of it in a quick run).
 qint64 messageCount(const Options &options, qint64 size)
 {
-    const qint64 count = std::clamp<qint64>(256 * 1024 * 1024 / size, 1000, 200000);
-    return options.quick ? count / 10 : count;
+    const qint64 count = size <= 1024 ? 2000000 : std::max<qint64>(512 * 1024 * 1024 / size, 8);
+    return options.quick ? std::max<qint64>(count / 10, 4) : count;
 }
 
 int orchestrate(const Options &options)
@@ -203,7 +206,7 @@ int orchestrate(const Options &options)
 
     // Round trips.
     QJsonArray pingPong;
-    for (const qint64 size : options.sizes) {
+    for (const qint64 size : options.wants("roundtrip") ? options.sizes : QList<qint64>()) {
         QHash<Transport, double> p50s;
         QList<QStringList> rows;
         QHash<Transport, Figure> p50, p99, max, oneWay;
@@ -311,9 +314,54 @@ int orchestrate(const Options &options)
                  {QStringLiteral("/qlocalsocket"), 0}},
                 rows);
     };
-    streamCase(64 * 1024, options.streamBytes);
-    streamCase(64, std::max<qint64>(options.streamBytes / 32, 1024 * 1024));
+    if (options.wants("stream")) {
+        streamCase(64 * 1024, options.streamBytes);
+        streamCase(64, std::max<qint64>(options.streamBytes / 32, 1024 * 1024));
+    }
     document.insert(QStringLiteral("stream"), stream);
+
+    // Small writes in bursts: BurstWrites a pass of the sender's event
+    // loop, no flush(); what a library does with them shows here.
+    QJsonArray bursts;
+    if (options.wants("burst")) {
+        constexpr qint64 writeSize = 64;
+        const qint64 count = options.quick ? 400000 : 4000000;
+        const QList<Transport> cases = burstTransports();
+        QHash<Transport, Figure> rate;
+        measureAll(cases, Phase::Burst, writeSize, count, count * writeSize,
+                   [&](Transport transport, const QJsonObject &client, const QJsonObject &) {
+                       rate[transport].values.append(
+                               double(count) / client.value(QLatin1String("seconds")).toDouble()
+                               / 1e6);
+                   });
+        QList<QStringList> rows;
+        for (const Transport transport : cases) {
+            const Figure &figure = rate[transport];
+            bursts.append(QJsonObject{{QStringLiteral("transport"), nameOf(transport)},
+                                      {QStringLiteral("write_bytes"), writeSize},
+                                      {QStringLiteral("m_writes_per_s"), figure.json()}});
+            rows.append({nameOf(transport),
+                         QStringLiteral("%1 (%2-%3)")
+                                 .arg(figure.median(), 0, 'f', 2)
+                                 .arg(figure.min(), 0, 'f', 2)
+                                 .arg(figure.max(), 0, 'f', 2),
+                         ratio(figure.median(), rate[Transport::RawBurst].median()),
+                         ratio(figure.median(), rate[Transport::QLocalSocketLoop].median())});
+        }
+        if (!options.json) {
+            print(QStringLiteral("\n%1-byte writes, %2 a pass of the event loop, no flush() (%3 "
+                                 "a run)")
+                          .arg(writeSize)
+                          .arg(BurstWrites)
+                          .arg(count));
+            printTable({{QStringLiteral("case"), 18},
+                        {QStringLiteral("M writes/s (min-max)"), 22},
+                        {QStringLiteral("/raw-burst"), 11},
+                        {QStringLiteral("/qlocalsocket"), 0}},
+                       rows);
+        }
+    }
+    document.insert(QStringLiteral("bursts"), bursts);
     if (!options.json)
         print(QStringLiteral("\n(peak resident memory is of the whole process; ratios: this "
                              "case's figure over the baseline's)"));
@@ -321,16 +369,19 @@ int orchestrate(const Options &options)
     // Whole messages: IPCMessageChannel against its framing done by hand.
     QJsonArray messages;
     const QList<Transport> messageCases = messageTransports();
-    for (const qint64 size : {qint64(16), qint64(65536)}) {
+    const QList<qint64> messageSizes = {16, 65536, qint64(1) << 20, qint64(16) << 20};
+    for (const qint64 size : options.wants("messages") ? messageSizes : QList<qint64>()) {
         const qint64 oneWay = messageCount(options, size);
+        const bool roundTrips = size <= 65536;
         QHash<Transport, Figure> p50, p99, rate;
-        measureAll(messageCases, Phase::PingPong, size, options.iterations, 0,
-                   [&](Transport transport, const QJsonObject &client, const QJsonObject &) {
-                       p50[transport].values.append(
-                               client.value(QLatin1String("rtt_p50_ns")).toDouble());
-                       p99[transport].values.append(
-                               client.value(QLatin1String("rtt_p99_ns")).toDouble());
-                   });
+        if (roundTrips)
+            measureAll(messageCases, Phase::PingPong, size, options.iterations, 0,
+                       [&](Transport transport, const QJsonObject &client, const QJsonObject &) {
+                           p50[transport].values.append(
+                                   client.value(QLatin1String("rtt_p50_ns")).toDouble());
+                           p99[transport].values.append(
+                                   client.value(QLatin1String("rtt_p99_ns")).toDouble());
+                       });
         measureAll(messageCases, Phase::Messages, size, oneWay, 0,
                    [&](Transport transport, const QJsonObject &client, const QJsonObject &) {
                        rate[transport].values.append(
@@ -338,6 +389,9 @@ int orchestrate(const Options &options)
                    });
         QList<QStringList> messageRows;
         const Transport base = Transport::RawFramed;
+        const Transport qtBase = Transport::QLocalSocketFramed;
+        // Large messages in GB/s.
+        const double scale = size >= 1024 * 1024 ? double(size) / 1e9 : 1;
         for (const Transport transport : messageCases) {
             const Figure &rtt = p50[transport];
             const Figure &perSecond = rate[transport];
@@ -352,33 +406,42 @@ int orchestrate(const Options &options)
                              .arg(formatNs(rtt.median()), formatNs(rtt.min()), formatNs(rtt.max())),
                      formatNs(p99[transport].median()),
                      QStringLiteral("%1 (%2-%3)")
-                             .arg(perSecond.median(), 0, 'f', 0)
-                             .arg(perSecond.min(), 0, 'f', 0)
-                             .arg(perSecond.max(), 0, 'f', 0),
+                             .arg(perSecond.median() * scale, 0, 'f', scale == 1 ? 0 : 2)
+                             .arg(perSecond.min() * scale, 0, 'f', scale == 1 ? 0 : 2)
+                             .arg(perSecond.max() * scale, 0, 'f', scale == 1 ? 0 : 2),
                      ratio(rtt.median(), p50[base].median()),
-                     ratio(perSecond.median(), rate[base].median())});
+                     ratio(rtt.median(), p50[qtBase].median()),
+                     ratio(perSecond.median(), rate[base].median()),
+                     ratio(perSecond.median(), rate[qtBase].median())});
         }
         if (options.json)
             continue;
         print(QStringLiteral("\nWhole messages of %1 bytes (round trips: %2 a run; one way: %3 "
-                             "a run)")
+                             "a run, in bursts of %4 a pass, or at most two queued; qls: "
+                             "qlocalsocket-framed)")
                       .arg(size)
-                      .arg(options.iterations)
-                      .arg(oneWay));
-        printTable({{QStringLiteral("case"), 18},
-                    {QStringLiteral("round trip p50 (min-max)"), 30},
+                      .arg(roundTrips ? options.iterations : 0)
+                      .arg(oneWay)
+                      .arg(BurstWrites));
+        printTable({{QStringLiteral("case"), 20},
+                    {QStringLiteral("round trip p50 (min-max)"), 28},
                     {QStringLiteral("p99"), 10},
-                    {QStringLiteral("messages/s (min-max)"), 28},
-                    {QStringLiteral("rtt/raw-framed"), 15},
-                    {QStringLiteral("msg/s/raw-framed"), 0}},
+                    {scale == 1 ? QStringLiteral("messages/s (min-max)")
+                                : QStringLiteral("GB/s (min-max)"),
+                     28},
+                    {QStringLiteral("rtt/raw"), 9},
+                    {QStringLiteral("rtt/qls"), 9},
+                    {QStringLiteral("rate/raw"), 9},
+                    {QStringLiteral("rate/qls"), 0}},
                    messageRows);
     }
     document.insert(QStringLiteral("messages"), messages);
     // In this process, with its one event loop, as an application sees it.
-    document.insert(QStringLiteral("connections"),
-                    measureConnections(options.quick ? 5 : 30, options.quick ? 0.1 : 0.5,
-                                       options.pin == QLatin1String("none") ? -1 : 0,
-                                       options.json));
+    if (options.wants("connections"))
+        document.insert(QStringLiteral("connections"),
+                        measureConnections(options.quick ? 5 : 30, options.quick ? 0.1 : 0.5,
+                                           options.pin == QLatin1String("none") ? -1 : 0,
+                                           options.json));
 
     if (options.json)
         std::fputs(QJsonDocument(document).toJson().constData(), stdout);
@@ -450,13 +513,25 @@ int main(int argc, char *argv[])
     const QCommandLineOption connectionsOnly(
             QStringLiteral("connections-only"),
             QStringLiteral("Only the connection set-up cases (in this process)."));
-    parser.addOptions({quick, json, pin, sizes, iterations, runs, stream, cases, connectionsOnly});
+    const QString allTables = QStringLiteral("roundtrip,stream,burst,messages,connections");
+    const QCommandLineOption tables(QStringLiteral("tables"),
+                                    QStringLiteral("Which tables: %1.").arg(allTables),
+                                    QStringLiteral("list"), allTables);
+    parser.addOptions(
+            {quick, json, pin, sizes, iterations, runs, stream, cases, connectionsOnly, tables});
     parser.process(app);
 
     Options options;
     options.quick = parser.isSet(quick);
     options.json = parser.isSet(json);
     options.pin = parser.value(pin);
+    options.tables = parser.value(tables).split(u',');
+    for (const QString &table : std::as_const(options.tables)) {
+        if (!allTables.split(u',').contains(table)) {
+            std::fprintf(stderr, "unknown table '%s'\n", qPrintable(table));
+            return 2;
+        }
+    }
     if (!QStringList{QStringLiteral("same"), QStringLiteral("split"), QStringLiteral("none")}
                  .contains(options.pin)) {
         std::fprintf(stderr, "--pin takes same, split or none\n");

@@ -7,7 +7,10 @@
 
 #include <QtCore/qendian.h>
 #include <QtCore/qeventloop.h>
+#include <QtNetwork/qlocalserver.h>
+#include <QtNetwork/qlocalsocket.h>
 
+#include <functional>
 #include <vector>
 
 namespace Bench {
@@ -108,8 +111,12 @@ QJsonObject runRawFramed(const Job &job)
     writeHeader(ack, 0);
     QJsonObject json;
     if (job.server) {
-        for (qint64 i = 0; i < job.count; ++i)
-            reader.next();
+        unsigned sum = 0;
+        for (qint64 i = 0; i < job.count; ++i) {
+            const auto [data, length] = reader.next();
+            sum += touch(data, length);
+        }
+        json.insert(QLatin1String("touched"), qint64(sum));
         socket.writeFull(ack, HeaderBytes);
     } else {
         // Small frames are gathered into 64 KiB writes, as a careful writer
@@ -127,7 +134,8 @@ QJsonObject runRawFramed(const Job &job)
                 if (!batch.empty())
                     writeBatch();
                 if (qint64(frame.size()) > ChunkBytes) {
-                    socket.writeFull(frame.data(), qint64(frame.size()));
+                    // Header and payload from where they are: one writev(2).
+                    socket.writeFull(frame.data(), HeaderBytes, payload, job.size);
                     continue;
                 }
             }
@@ -167,6 +175,11 @@ QJsonObject runMessageChannel(const Job &job)
     qint64 sent = 0;
     qint64 start = 0;
     qint64 end = 0;
+    unsigned sum = 0;
+    // The one-way sender's bursts (see below).
+    const qint64 limit = std::max(QueueBytes, 2 * job.size);
+    bool waiting = false;
+    std::function<void()> burst;
 
     if (job.phase == Phase::PingPong) {
         recorder.samples.reserve(size_t(job.count));
@@ -196,31 +209,41 @@ QJsonObject runMessageChannel(const Job &job)
         if (!job.server)
             QObject::connect(&socket, &IPCSocket::connected, &loop, sendOne);
     } else if (job.server) {
-        QObject::connect(&channel, &IPCMessageChannel::binaryMessageReceived, &loop, [&] {
-            if (++done < job.count)
-                return;
-            channel.sendBinaryMessage(QByteArray());
-            socket.flush();
-            finish();
-        });
+        QObject::connect(&channel, &IPCMessageChannel::binaryMessageReceived, &loop,
+                         [&](const QByteArray &received) {
+                             sum += touch(received.constData(), received.size());
+                             if (++done < job.count)
+                                 return;
+                             channel.sendBinaryMessage(QByteArray());
+                             socket.flush();
+                             finish();
+                         });
     } else {
-        // As the careful writer does: at most QueueBytes queued at a time.
-        // bytesWritten() is not emitted again while its slots run, so fill
-        // until the queue stays full.
-        const auto fill = [&] {
-            do {
-                while (sent < job.count && socket.bytesLeftToSend() < QueueBytes) {
-                    channel.sendBinaryMessage(message);
-                    ++sent;
-                }
-                socket.flush();
-            } while (sent < job.count && socket.bytesLeftToSend() < QueueBytes);
+        // BurstWrites messages a pass of the event loop, no flush(), while
+        // less than QueueBytes (or two large messages) are queued; else the
+        // next burst waits for bytesWritten().
+        burst = [&] {
+            if (socket.bytesLeftToSend() >= limit) {
+                waiting = true;
+                return;
+            }
+            for (qint64 i = 0; i < BurstWrites && sent < job.count; ++i) {
+                channel.sendBinaryMessage(message);
+                ++sent;
+                if (socket.bytesLeftToSend() >= limit)
+                    break;
+            }
+            if (sent < job.count)
+                QMetaObject::invokeMethod(&loop, burst, Qt::QueuedConnection);
         };
-        QObject::connect(&socket, &IPCSocket::connected, &loop, [&, fill] {
+        QObject::connect(&socket, &IPCSocket::connected, &loop, [&] {
             start = nowNs();
-            fill();
+            burst();
         });
-        QObject::connect(&socket, &QIODevice::bytesWritten, &loop, fill);
+        QObject::connect(&socket, &QIODevice::bytesWritten, &loop, [&] {
+            if (std::exchange(waiting, false))
+                burst();
+        });
         QObject::connect(&channel, &IPCMessageChannel::binaryMessageReceived, &loop, [&] {
             end = nowNs();
             finish();
@@ -238,6 +261,145 @@ QJsonObject runMessageChannel(const Job &job)
     QJsonObject json;
     if (!job.server)
         json.insert(QLatin1String("seconds"), double(end - start) / 1e9);
+    else
+        json.insert(QLatin1String("touched"), qint64(sum));
+    return json;
+}
+
+QJsonObject runQLocalSocketFramed(const Job &job)
+{
+    QLocalServer server;
+    std::unique_ptr<QLocalSocket> owned;
+    QLocalSocket *socket = nullptr;
+    if (job.server) {
+        QLocalServer::removeServer(job.path);
+        if (!server.listen(job.path))
+            die("QLocalServer::listen");
+        ready();
+        if (!server.waitForNewConnection(60000))
+            die("waitForNewConnection");
+        socket = server.nextPendingConnection();
+    } else {
+        owned = std::make_unique<QLocalSocket>();
+        owned->connectToServer(job.path);
+        if (!owned->waitForConnected(60000))
+            die("QLocalSocket::connectToServer");
+        socket = owned.get();
+    }
+    QEventLoop loop;
+    const auto finish = [&] {
+        while (socket->bytesToWrite() > 0 && socket->waitForBytesWritten(1000)) { }
+        loop.quit();
+    };
+    const auto send = [&](const QByteArray &payload) {
+        QByteArray frame;
+        frame.reserve(HeaderBytes + payload.size());
+        frame.resize(HeaderBytes);
+        writeHeader(frame.data(), payload.size());
+        frame.append(payload);
+        socket->write(frame);
+    };
+    // The reader: what readAll() gives, appended to what is left of a frame,
+    // each whole frame copied out as its message.
+    QByteArray pending;
+    std::function<void(const QByteArray &)> onMessage;
+    QObject::connect(socket, &QLocalSocket::readyRead, &loop, [&] {
+        pending.isEmpty() ? void(pending = socket->readAll()) : void(pending += socket->readAll());
+        qsizetype at = 0;
+        while (pending.size() - at >= HeaderBytes) {
+            const char *header = pending.constData() + at;
+            const qint64 length = qFromBigEndian<quint32>(header + 1);
+            if (header[0] != BinaryKind || length > std::max<qint64>(job.size, 0))
+                die("a bad frame");
+            if (pending.size() - at < HeaderBytes + length)
+                break;
+            const QByteArray message(header + HeaderBytes, qsizetype(length));
+            at += HeaderBytes + length;
+            onMessage(message);
+        }
+        pending.remove(0, at);
+    });
+
+    QByteArray message(job.size, 'x');
+    Recorder recorder;
+    qint64 done = 0;
+    qint64 sent = 0;
+    qint64 start = 0;
+    qint64 end = 0;
+    unsigned sum = 0;
+    // The one-way sender's bursts (see below).
+    const qint64 limit = std::max(QueueBytes, 2 * job.size);
+    bool waiting = false;
+    std::function<void()> burst;
+    if (job.phase == Phase::PingPong) {
+        recorder.samples.reserve(size_t(job.count));
+        const auto sendOne = [&] {
+            start = nowNs();
+            stamp(message.data(), job.size);
+            send(message);
+            socket->flush();
+        };
+        onMessage = [&](const QByteArray &received) {
+            ++done;
+            if (job.server) {
+                recorder.samples.push_back(nowNs()
+                                           - stampOf(received.constData(), received.size()));
+                send(received);
+                socket->flush();
+            } else {
+                recorder.samples.push_back(nowNs() - start);
+                if (done < job.count)
+                    sendOne();
+            }
+            if (done == job.count)
+                finish();
+        };
+        if (!job.server)
+            sendOne();
+    } else if (job.server) {
+        onMessage = [&](const QByteArray &received) {
+            sum += touch(received.constData(), received.size());
+            if (++done < job.count)
+                return;
+            send(QByteArray());
+            socket->flush();
+            finish();
+        };
+    } else {
+        burst = [&] {
+            if (socket->bytesToWrite() >= limit) {
+                waiting = true;
+                return;
+            }
+            for (qint64 i = 0; i < BurstWrites && sent < job.count; ++i) {
+                send(message);
+                ++sent;
+                if (socket->bytesToWrite() >= limit)
+                    break;
+            }
+            if (sent < job.count)
+                QMetaObject::invokeMethod(&loop, burst, Qt::QueuedConnection);
+        };
+        QObject::connect(socket, &QLocalSocket::bytesWritten, &loop, [&] {
+            if (std::exchange(waiting, false))
+                burst();
+        });
+        onMessage = [&](const QByteArray &) {
+            end = nowNs();
+            finish();
+        };
+        start = nowNs();
+        burst();
+    }
+    loop.exec();
+
+    if (job.phase == Phase::PingPong)
+        return recorder.result(job.server ? "oneway" : "rtt");
+    QJsonObject json;
+    if (!job.server)
+        json.insert(QLatin1String("seconds"), double(end - start) / 1e9);
+    else
+        json.insert(QLatin1String("touched"), qint64(sum));
     return json;
 }
 

@@ -27,8 +27,9 @@ namespace {
 
 // In the order of Transport.
 const char *const TransportNames[]
-        = {"raw-blocking",      "raw-poll",       "qlocalsocket", "ipcsocket-core",
-           "ipcsocket-widgets", "ipcsocket-poll", "raw-framed",   "ipcmessagechannel"};
+        = {"raw-blocking",      "raw-poll",           "qlocalsocket", "ipcsocket-core",
+           "ipcsocket-widgets", "ipcsocket-poll",     "raw-framed",   "ipcmessagechannel",
+           "raw-burst",         "qlocalsocket-framed"};
 // The byte-stream cases: all before the message cases.
 constexpr int StreamTransportCount = int(Transport::RawFramed);
 
@@ -37,7 +38,7 @@ constexpr int StreamTransportCount = int(Transport::RawFramed);
 
 QJsonObject runRaw(const Job &job)
 {
-    RawSocket socket(rawConnection(job), job.transport == Transport::RawPoll);
+    RawSocket socket(rawConnection(job), job.transport != Transport::RawBlocking);
     if (job.phase == Phase::PingPong) {
         std::vector<char> message(size_t(job.size), 'x');
         Recorder recorder;
@@ -62,6 +63,29 @@ QJsonObject runRaw(const Job &job)
     std::vector<char> chunk(size_t(ChunkBytes), 's');
     char ack = 'a';
     QJsonObject json;
+    if (job.phase == Phase::Burst && !job.server) {
+        // Writes of job.size: one send each, or a burst's gathered into one
+        // buffer and one send (the limit for any library that collects).
+        const bool gather = job.transport == Transport::RawBurst;
+        std::vector<char> burst(size_t(BurstWrites * job.size));
+        const std::vector<char> write(size_t(job.size), 'b');
+        const qint64 start = nowNs();
+        for (qint64 sent = 0; sent < job.count;) {
+            const qint64 n = std::min(BurstWrites, job.count - sent);
+            for (qint64 i = 0; i < n; ++i) {
+                if (gather)
+                    std::memcpy(burst.data() + i * job.size, write.data(), size_t(job.size));
+                else
+                    socket.writeFull(write.data(), job.size);
+            }
+            if (gather)
+                socket.writeFull(burst.data(), n * job.size);
+            sent += n;
+        }
+        socket.readFull(&ack, 1);
+        json.insert(QLatin1String("seconds"), double(nowNs() - start) / 1e9);
+        return json;
+    }
     if (job.server) {
         for (qint64 received = 0; received < job.bytes;) {
             const qint64 n = std::min(ChunkBytes, job.bytes - received);
@@ -97,19 +121,32 @@ public:
         // Only the streaming writer needs to hear of written bytes; a
         // program that does not listen to bytesWritten() is spared the
         // cost of reporting it (IPCSocket checks, QLocalSocket does not).
-        if (!job.server && job.phase == Phase::Stream)
+        if (!job.server && job.phase != Phase::PingPong)
             QObject::connect(device, &QIODevice::bytesWritten, device,
                              [this] { onBytesWritten(); });
     }
 
+    // How the next burst is asked for: a queued call by default (the next
+    // pass of the event loop); a program that only poll()s calls tick().
+    std::function<void()> scheduleBurst;
+
     void start()
     {
-        if (!m_job.server && m_job.phase == Phase::PingPong)
+        if (!m_job.server && m_job.phase == Phase::PingPong) {
             sendMessage();
-        else if (!m_job.server) {
+        } else if (!m_job.server && m_job.phase == Phase::Burst) {
+            m_start = nowNs();
+            sendBurst();
+        } else if (!m_job.server) {
             m_start = nowNs();
             fillQueue();
         }
+    }
+
+    void tick()
+    {
+        if (std::exchange(m_burstDue, false))
+            sendBurst();
     }
     bool isFinished() const { return m_finished && m_device->bytesToWrite() == 0; }
     std::function<void()> onFinished;
@@ -157,17 +194,44 @@ private:
         } while (m_sent < m_job.bytes && m_device->bytesToWrite() < QueueBytes);
     }
 
+    // BurstWrites writes of job.size, and no flush(): whatever the device
+    // does with small writes, it does here. While QueueBytes are queued the
+    // next burst waits for bytesWritten().
+    void sendBurst()
+    {
+        if (m_sent >= m_job.count)
+            return;
+        if (m_device->bytesToWrite() >= QueueBytes) {
+            m_waiting = true;
+            return;
+        }
+        const qint64 n = std::min(BurstWrites, m_job.count - m_sent);
+        for (qint64 i = 0; i < n; ++i)
+            m_device->write(m_buffer.data(), m_job.size);
+        m_sent += n;
+        if (m_sent < m_job.count) {
+            m_burstDue = true;
+            if (scheduleBurst)
+                scheduleBurst();
+            else
+                QMetaObject::invokeMethod(
+                        m_device, [this] { tick(); }, Qt::QueuedConnection);
+        }
+    }
+
     void onBytesWritten()
     {
         if (!m_job.server && m_job.phase == Phase::Stream)
             fillQueue();
+        if (!m_job.server && m_job.phase == Phase::Burst && std::exchange(m_waiting, false))
+            sendBurst();
         if (m_finished && isFinished() && onFinished)
             onFinished();
     }
 
     void onReadyRead()
     {
-        if (m_job.phase == Phase::Stream) {
+        if (m_job.phase == Phase::Stream || m_job.phase == Phase::Burst) {
             if (!m_job.server) { // the acknowledgement
                 m_device->read(m_buffer.data(), 1);
                 m_end = nowNs();
@@ -177,7 +241,7 @@ private:
             qint64 n;
             while ((n = m_device->read(m_buffer.data(), ChunkBytes)) > 0)
                 m_received += n;
-            if (m_received >= m_job.bytes && !m_finished) {
+            if (m_received >= streamBytes() && !m_finished) {
                 m_device->write("a", 1);
                 m_flush();
                 finish();
@@ -205,6 +269,11 @@ private:
             finish();
     }
 
+    qint64 streamBytes() const
+    {
+        return m_job.phase == Phase::Burst ? m_job.count * m_job.size : m_job.bytes;
+    }
+
     const Job &m_job;
     QIODevice *m_device;
     std::function<bool()> m_flush;
@@ -217,6 +286,8 @@ private:
     qint64 m_start = 0;
     qint64 m_end = 0;
     bool m_finished = false;
+    bool m_burstDue = false;
+    bool m_waiting = false;
 };
 
 QJsonObject runQLocalSocket(const Job &job)
@@ -268,6 +339,7 @@ QJsonObject runIPCSocket(const Job &job)
     // Without an event loop: poll() until done; yield so that a peer on
     // the same core gets to run.
     if (polling) {
+        runner.scheduleBurst = [] {};
         while (!connected) {
             socket.poll();
             sched_yield();
@@ -275,6 +347,7 @@ QJsonObject runIPCSocket(const Job &job)
         runner.start();
         while (!runner.isFinished()) {
             socket.poll();
+            runner.tick();
             sched_yield();
         }
         return runner.result();
@@ -320,13 +393,15 @@ QString nameOf(Phase phase)
         return QStringLiteral("stream");
     case Phase::Messages:
         return QStringLiteral("messages");
+    case Phase::Burst:
+        return QStringLiteral("burst");
     }
     return {};
 }
 
 bool phaseNamed(const QString &name, Phase *phase)
 {
-    for (const Phase candidate : {Phase::PingPong, Phase::Stream, Phase::Messages}) {
+    for (const Phase candidate : {Phase::PingPong, Phase::Stream, Phase::Messages, Phase::Burst}) {
         if (name == nameOf(candidate)) {
             *phase = candidate;
             return true;
@@ -345,7 +420,13 @@ QStringList allTransportNames()
 
 QList<Transport> messageTransports()
 {
-    return {Transport::RawFramed, Transport::MessageChannel};
+    return {Transport::RawFramed, Transport::QLocalSocketFramed, Transport::MessageChannel};
+}
+
+QList<Transport> burstTransports()
+{
+    return {Transport::RawPoll, Transport::RawBurst, Transport::QLocalSocketLoop,
+            Transport::IPCSocketCore, Transport::IPCSocketPoll};
 }
 
 QJsonObject run(const Job &job, int argc, char **argv)
@@ -363,6 +444,7 @@ QJsonObject run(const Job &job, int argc, char **argv)
     switch (job.transport) {
     case Transport::RawBlocking:
     case Transport::RawPoll:
+    case Transport::RawBurst:
         result = runRaw(job);
         break;
     case Transport::QLocalSocketLoop:
@@ -384,6 +466,10 @@ QJsonObject run(const Job &job, int argc, char **argv)
     case Transport::MessageChannel:
         app = std::make_unique<QCoreApplication>(argc, argv);
         result = runMessageChannel(job);
+        break;
+    case Transport::QLocalSocketFramed:
+        app = std::make_unique<QCoreApplication>(argc, argv);
+        result = runQLocalSocketFramed(job);
         break;
     }
     if (auto *dispatcher = QAbstractEventDispatcher::instance())

@@ -19,6 +19,9 @@ enum class Transport {
     // Whole messages (the message cases):
     RawFramed, // AF_UNIX with poll(2), IPCMessageChannel's framing done by hand
     MessageChannel, // IPCMessageChannel over IPCSocket, QCoreApplication event loop
+    // Baselines of their own tables:
+    RawBurst, // AF_UNIX with poll(2), the writes of a burst gathered into one send
+    QLocalSocketFramed, // the channel's framing done by hand over bare QLocalSocket
 };
 
 QString nameOf(Transport transport);
@@ -27,11 +30,16 @@ bool transportNamed(const QString &name, Transport *transport);
 QStringList allTransportNames();
 // The message cases, measured against each other.
 QList<Transport> messageTransports();
+// The cases of small writes in bursts.
+QList<Transport> burstTransports();
 
 enum class Phase {
     PingPong, // count messages of size bytes, each echoed back
     Stream, // bytes in writes of size (64 KiB if 0), then a one-byte acknowledgement
     Messages, // count messages of size bytes one way, then an empty one back
+    // count writes of size bytes one way, BurstWrites of them a pass of the
+    // event loop, then a one-byte acknowledgement
+    Burst,
 };
 
 QString nameOf(Phase phase);

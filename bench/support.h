@@ -16,6 +16,7 @@
 #include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
 #include <vector>
@@ -27,6 +28,17 @@ namespace Bench {
 constexpr qint64 ChunkBytes = 64 * 1024;
 // The careful writer's bound: write while less than this is queued.
 constexpr qint64 QueueBytes = 1024 * 1024;
+// Writes (or messages) a sender makes in one pass of its event loop.
+constexpr qint64 BurstWrites = 1000;
+
+// What a receiver does with each message: it reads one byte of every 4 KiB.
+inline unsigned touch(const char *data, qint64 size)
+{
+    unsigned sum = 0;
+    for (qint64 i = 0; i < size; i += 4096)
+        sum += static_cast<unsigned char>(data[i]);
+    return sum;
+}
 
 [[noreturn]] inline void die(const char *what)
 {
@@ -173,6 +185,30 @@ public:
             else if (n < 0 && errno != EAGAIN && errno != EINTR)
                 die("write");
         }
+    }
+
+    // Two pieces in one writev(2) (and as many more as it takes).
+    void writeFull(const char *head, qint64 headSize, const char *body, qint64 bodySize)
+    {
+        iovec vectors[2] = {{const_cast<char *>(head), size_t(headSize)},
+                            {const_cast<char *>(body), size_t(bodySize)}};
+        const qint64 total = headSize + bodySize;
+        qint64 done = 0;
+        while (done < total) {
+            wait(POLLOUT);
+            const ssize_t n = done == 0 ? ::writev(m_fd, vectors, 2) : 0;
+            if (n > 0) {
+                done += n;
+                break;
+            }
+            if (n < 0 && errno != EAGAIN && errno != EINTR)
+                die("writev");
+        }
+        if (done < headSize)
+            writeFull(head + done, headSize - done);
+        const qint64 bodyDone = std::max<qint64>(done - headSize, 0);
+        if (bodyDone < bodySize)
+            writeFull(body + bodyDone, bodySize - bodyDone);
     }
 
 private:

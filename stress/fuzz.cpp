@@ -141,6 +141,20 @@ public:
             socket.close();
             track.inClose = false;
             track.state = Track::Idle;
+        } else if (op < 51 && track.state == Track::Connected && m_random.chance(0.25)) {
+            // A burst of small writes in one pass: collected, and handed
+            // over together at the end of the pass (or by whatever comes
+            // first: flush(), poll(), close(), 64 KiB).
+            const qint64 count = m_random.between(2, 300);
+            qint64 total = 0;
+            for (qint64 i = 0; i < count && m_problem.isEmpty(); ++i) {
+                QString one;
+                track.errorsInCall.clear();
+                const qint64 size = m_random.between(1, 100);
+                write(track, size, &one);
+                total += size;
+            }
+            what = QStringLiteral("%1 small writes, %2 bytes").arg(count).arg(total);
         } else if (op < 51) {
             // Now and then more than the system takes at once, so that
             // close() finds a queue to send.
