@@ -46,11 +46,30 @@ IPCSocketLocalSocketTransport::IPCSocketLocalSocketTransport(QLocalSocket *socke
                                      ? QStringLiteral("the peer closed it")
                                      : m_socket->errorString());
                      });
+    // A socket that waited in QLocalServer's queue may have announced its
+    // bytes, or its end, to nobody: both are told again once the owner
+    // listens.
+    if (socket->bytesAvailable() > 0 || socket->state() != QLocalSocket::ConnectedState)
+        QMetaObject::invokeMethod(this, &IPCSocketLocalSocketTransport::catchUp,
+                                  Qt::QueuedConnection);
 }
 
 IPCSocketLocalSocketTransport::~IPCSocketLocalSocketTransport()
 {
     closeSpare();
+}
+
+void IPCSocketLocalSocketTransport::catchUp()
+{
+    if (!m_socket)
+        return;
+    const QPointer<IPCSocketLocalSocketTransport> guard(this);
+    if (m_socket->bytesAvailable() > m_announced) {
+        m_announced = m_socket->bytesAvailable();
+        emit readyRead();
+    }
+    if (guard && m_socket && m_socket->state() == QLocalSocket::UnconnectedState)
+        end(QStringLiteral("the peer closed it"));
 }
 
 void IPCSocketLocalSocketTransport::closeSpare()
@@ -121,6 +140,7 @@ qintptr IPCSocketLocalSocketTransport::descriptor() const
 
 void IPCSocketLocalSocketTransport::poll()
 {
+    catchUp(); // without an event loop the queued one never comes
     if (!m_socket)
         return;
     if (m_socket->bytesToWrite() > 0)

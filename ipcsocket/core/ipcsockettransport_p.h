@@ -168,6 +168,7 @@ public:
 private:
     void end(const QString &cause);
     void closeSpare();
+    void catchUp();
 
     QLocalSocket *m_socket; // nullptr once the connection has ended
     // Unix: a second descriptor of the connection. A write that fails on a
