@@ -85,6 +85,14 @@ bool IPCSocketListener::listen(const QString &path, IPCSocket::AccessMode mode,
 
     auto server = std::make_unique<QLocalServer>(this);
     server->setSocketOptions(socketOptions(mode));
+    // Queued: QLocalServer's Windows part goes on using its listeners and
+    // its event handle after newConnection() returns, and a peer's
+    // receiver may stop (delete) the server; from the event loop it is
+    // out of QLocalServer's code when that happens. Connected before
+    // listen(), which already announces a client that was waiting for the
+    // pipe to appear (connectTimeout).
+    QObject::connect(server.get(), &QLocalServer::newConnection, this,
+                     &IPCSocketListener::acceptPending, Qt::QueuedConnection);
     if (!server->listen(IPCSocketPath::pipeNameForPath(path))) {
         const QAbstractSocket::SocketError error = server->serverError();
         const int code = error == QAbstractSocket::AddressInUseError ? IPCSocket::AddressInUseError
@@ -98,12 +106,6 @@ bool IPCSocketListener::listen(const QString &path, IPCSocket::AccessMode mode,
     m_path = path;
     m_mode = mode;
     m_server = server.release();
-    // Queued: QLocalServer's Windows part goes on using its listeners and
-    // its event handle after newConnection() returns, and a peer's
-    // receiver may stop (delete) the server; from the event loop it is
-    // out of QLocalServer's code when that happens.
-    QObject::connect(m_server, &QLocalServer::newConnection, this,
-                     &IPCSocketListener::acceptPending, Qt::QueuedConnection);
     return true;
 }
 
