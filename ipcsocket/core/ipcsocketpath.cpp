@@ -59,10 +59,12 @@ IPCSocketFailure check(const QString &path, const char *action)
         return {IPCSocket::InvalidPathError,
                 describe(action, path) + QStringLiteral(": '%1' is not a folder").arg(folder)};
 #else
-    if (!QFileInfo(folder).isDir())
+    if (const QFileInfo info(folder); !info.isDir())
         return {IPCSocket::InvalidPathError,
                 describe(action, path)
-                        + QStringLiteral(": the folder '%1' does not exist").arg(folder)};
+                        + (info.exists() ? QStringLiteral(": '%1' is not a folder").arg(folder)
+                                         : QStringLiteral(": the folder '%1' does not exist")
+                                                   .arg(folder))};
 #endif
     if (QFileInfo(path).isDir())
         return {IPCSocket::InvalidPathError,
