@@ -180,17 +180,22 @@ namespace IPCSocketTransports {
 
 IPCSocketTransport *adopt(qintptr descriptor, QObject *parent, QString *error)
 {
+    IPCSocketTransport *transport = nullptr;
 #ifndef Q_OS_WIN
     if (qEnvironmentVariable("IPCSOCKET_TRANSPORT") != QLatin1String("qlocalsocket"))
-        return new IPCSocketDescriptorTransport(int(descriptor), parent);
+        transport = new IPCSocketDescriptorTransport(int(descriptor), parent);
 #endif
-    auto socket = std::make_unique<QLocalSocket>();
-    if (!socket->setSocketDescriptor(descriptor, QLocalSocket::ConnectedState,
-                                     QIODevice::ReadWrite)) {
-        *error = socket->errorString();
-        return nullptr;
+    if (!transport) {
+        auto socket = std::make_unique<QLocalSocket>();
+        if (!socket->setSocketDescriptor(descriptor, QLocalSocket::ConnectedState,
+                                         QIODevice::ReadWrite)) {
+            *error = socket->errorString();
+            return nullptr;
+        }
+        transport = new IPCSocketLocalSocketTransport(socket.release(), parent);
     }
-    return new IPCSocketLocalSocketTransport(socket.release(), parent);
+    transport->setPeer(IPCSocketPlatform::peerCredentials(descriptor));
+    return transport;
 }
 
 void keepAlive(QObject *transport)

@@ -8,6 +8,8 @@
 // This file is not part of the IPCSocket API. It may change without notice.
 //
 
+#include "ipcsocketplatform_p.h"
+
 #include <QtCore/qbytearray.h>
 #include <QtCore/qobject.h>
 
@@ -56,6 +58,11 @@ public:
     // itself when it is done, and emits nothing more to its old owner.
     virtual void close(bool sendPending) = 0;
 
+    // Who is at the other end, as the system said when the connection was
+    // made: Windows stops saying once the peer has gone.
+    const IPCSocketPeerCredentials &peer() const { return m_peer; }
+    void setPeer(const IPCSocketPeerCredentials &peer) { m_peer = peer; }
+
 Q_SIGNALS:
     void readyRead();
     void bytesWritten(qint64 bytes);
@@ -63,6 +70,9 @@ Q_SIGNALS:
     // byte that arrived has been announced by readyRead() before: the
     // owner relies on it to report the end only after the data.
     void ended(const QString &cause);
+
+private:
+    IPCSocketPeerCredentials m_peer;
 };
 
 #ifndef Q_OS_WIN
@@ -173,7 +183,8 @@ private:
 namespace IPCSocketTransports {
 
 // The transport for a connected descriptor, by default or as
-// IPCSOCKET_TRANSPORT says; nullptr with *error set if it cannot be used.
+// IPCSOCKET_TRANSPORT says, with its peer read now; nullptr with *error set
+// if it cannot be used.
 IPCSocketTransport *adopt(qintptr descriptor, QObject *parent, QString *error);
 
 // For a transport that has to outlive its IPCSocket to send the rest.
