@@ -23,6 +23,9 @@ features=(
     -DFEATURE_concurrent=OFF -DFEATURE_xml=OFF -DFEATURE_ssl=OFF -DFEATURE_icu=OFF
     -DFEATURE_zstd=OFF -DFEATURE_system_zlib=OFF -DFEATURE_system_pcre2=OFF
     -DFEATURE_system_doubleconversion=OFF -DFEATURE_brotli=OFF
+    # Not implied by ssl=OFF: the Schannel TLS plugin is built otherwise,
+    # and does not compile without ssl.
+    -DFEATURE_schannel=OFF
 )
 stamp="$version ${features[*]} $(sha1sum "$here/mingw-toolchain.cmake" | cut -c1-12)"
 

@@ -50,8 +50,9 @@ QByteArray sha256(const QByteArray &bytes)
 [[maybe_unused]] constexpr char NoSocketFiles[]
         = "Windows has no socket files: a named pipe goes with its last handle, so nothing "
           "stale is left behind, and a file at the path is in no pipe's way";
-[[maybe_unused]] constexpr char NoLockFile[]
-        = "The lock file beside the socket file is the Unix listener's; Windows has neither file";
+[[maybe_unused]] constexpr char LockFileKept[]
+        = "On Windows the listener holds its lock file open without sharing: nobody can "
+          "remove it while the listener lives";
 [[maybe_unused]] constexpr char NoStranger[]
         = "Under Wine every process runs as one user: there is no stranger to refuse or to "
           "name (a second user needs a real Windows)";
@@ -687,7 +688,18 @@ void tst_IPCSocket::killedListenerDoesNotBlock()
 void tst_IPCSocket::lockFileBesideTheSocket()
 {
 #ifdef Q_OS_WIN
-    QSKIP(NoLockFile);
+    // No file modes: the lock file is there while the listener is, and goes
+    // when it stops.
+    const QString lock = socketPath() + QStringLiteral(".lock");
+    for (const IPCSocket::AccessMode mode : {IPCSocket::UserOnly, IPCSocket::WorldAccess}) {
+        IPCSocket listener;
+        listener.setPath(socketPath());
+        listener.setAccessMode(mode);
+        QVERIFY(listener.listen());
+        QVERIFY(QFileInfo(lock).isFile());
+        listener.close();
+        QVERIFY(!QFileInfo::exists(lock));
+    }
 #else
     // The lock file has the socket file's permissions, whatever the umask,
     // and goes when the listener stops.
@@ -712,14 +724,17 @@ void tst_IPCSocket::lockFileBesideTheSocket()
 
 void tst_IPCSocket::lockFileInTheWay()
 {
-#ifdef Q_OS_WIN
-    QSKIP(NoLockFile);
-#endif
     // A folder, or a link, where the lock goes: 107 naming it, and nothing
-    // touched (a link is not followed).
+    // touched (a link is not followed). On Windows QFile::link() makes a
+    // shortcut, which is a plain file: the folder alone.
     const QString lock = socketPath() + QStringLiteral(".lock");
     const QString target = socketPath(QStringLiteral("elsewhere"));
-    for (const bool link : {false, true}) {
+#ifdef Q_OS_WIN
+    const QList<bool> links{false};
+#else
+    const QList<bool> links{false, true};
+#endif
+    for (const bool link : links) {
         QVERIFY(link ? QFile::link(target, lock) : QDir().mkdir(lock));
         IPCSocket listener;
         listener.setPath(socketPath());
@@ -764,7 +779,7 @@ void tst_IPCSocket::listenerRemovesItsFile()
 void tst_IPCSocket::listenerKeepsNewerListenersFile()
 {
 #ifdef Q_OS_WIN
-    QSKIP(NoLockFile);
+    QSKIP(LockFileKept);
 #endif
     IPCSocket first;
     first.setPath(socketPath());
