@@ -178,6 +178,10 @@ private:
     // The one copy: what the lost connection still held, kept readable.
     QByteArray m_rest;
     qsizetype m_restOffset = 0;
+    // Of QLocalSocket's bytes, how many its readyRead() has announced and
+    // are not read yet: what it holds beyond that at the end was never
+    // announced.
+    qint64 m_announced = 0;
 };
 
 namespace IPCSocketTransports {

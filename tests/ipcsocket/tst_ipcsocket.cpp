@@ -4,6 +4,7 @@
 
 #include <socketfile.h>
 
+#include <ipcserversocket.h>
 #include <ipcsocket.h>
 
 #include <QtCore/qcryptographichash.h>
@@ -30,6 +31,11 @@
 #include <thread>
 #include <vector>
 
+#ifdef Q_OS_WIN
+#include <QtCore/qt_windows.h>
+#include <aclapi.h>
+#include <sddl.h>
+#endif
 #ifdef Q_OS_UNIX
 #include <sys/stat.h>
 #include <unistd.h>
@@ -50,6 +56,9 @@ QByteArray sha256(const QByteArray &bytes)
 [[maybe_unused]] constexpr char NoSocketFiles[]
         = "Windows has no socket files: a named pipe goes with its last handle, so nothing "
           "stale is left behind, and a file at the path is in no pipe's way";
+[[maybe_unused]] constexpr char NoFileModes[]
+        = "File modes and the umask are Unix's: pipeSecurityFollowsAccessMode checks the "
+          "pipe's security descriptor on Windows";
 [[maybe_unused]] constexpr char LockFileKept[]
         = "On Windows the listener holds its lock file open without sharing: nobody can "
           "remove it while the listener lives";
@@ -134,6 +143,12 @@ private Q_SLOTS:
     void relativePathIsRelativeToCurrentDirectory();
     void largeTransferBetweenProcesses();
     void plainClient();
+
+    // Where Windows differs by nature (named pipes, users as SIDs).
+    void peerProcessIdInOneProcess();
+    void busyPipeIsNotWaitedFor();
+    void userOnlyAdmitsItsOwnUser();
+    void pipeSecurityFollowsAccessMode();
 
 private:
     QString socketPath(const QString &name = QStringLiteral("s.sock")) const
@@ -688,18 +703,25 @@ void tst_IPCSocket::killedListenerDoesNotBlock()
 void tst_IPCSocket::lockFileBesideTheSocket()
 {
 #ifdef Q_OS_WIN
-    // No file modes: the lock file is there while the listener is, and goes
-    // when it stops.
+    // The lock file is there while the listener listens, and goes with it
+    // (deleted on close, by the system also when the process dies).
     const QString lock = socketPath() + QStringLiteral(".lock");
-    for (const IPCSocket::AccessMode mode : {IPCSocket::UserOnly, IPCSocket::WorldAccess}) {
-        IPCSocket listener;
-        listener.setPath(socketPath());
-        listener.setAccessMode(mode);
-        QVERIFY(listener.listen());
-        QVERIFY(QFileInfo(lock).isFile());
-        listener.close();
-        QVERIFY(!QFileInfo::exists(lock));
+    IPCSocket listener;
+    listener.setPath(socketPath());
+    QVERIFY(listener.listen());
+    QVERIFY(QFileInfo::exists(lock));
+    QFile other(lock);
+    QVERIFY(!other.open(QIODevice::ReadOnly)); // opened without sharing
+    listener.close();
+    QVERIFY(!QFileInfo::exists(lock));
+    {
+        Peer doomed({QStringLiteral("listen"), socketPath(), QStringLiteral("echo")});
+        QCOMPARE(doomed.waitForLine("listening"), QByteArray("listening"));
+        QVERIFY(QFileInfo::exists(lock));
+        doomed.kill();
+        QVERIFY(doomed.waitForFinished(Timeout));
     }
+    QVERIFY(!QFileInfo::exists(lock));
 #else
     // The lock file has the socket file's permissions, whatever the umask,
     // and goes when the listener stops.
@@ -729,12 +751,11 @@ void tst_IPCSocket::lockFileInTheWay()
     // shortcut, which is a plain file: the folder alone.
     const QString lock = socketPath() + QStringLiteral(".lock");
     const QString target = socketPath(QStringLiteral("elsewhere"));
+    for (const bool link : {false, true}) {
 #ifdef Q_OS_WIN
-    const QList<bool> links{false};
-#else
-    const QList<bool> links{false, true};
+        if (link)
+            continue; // QFile::link() makes a shortcut there: a file like any other
 #endif
-    for (const bool link : links) {
         QVERIFY(link ? QFile::link(target, lock) : QDir().mkdir(lock));
         IPCSocket listener;
         listener.setPath(socketPath());
@@ -812,16 +833,7 @@ void tst_IPCSocket::accessMode_data()
 void tst_IPCSocket::accessMode()
 {
 #ifdef Q_OS_WIN
-    // No file: the pipe's security descriptor, as a peer's end shows it.
-    QFETCH(IPCSocket::AccessMode, mode);
-    IPCSocket listener, client;
-    listener.setAccessMode(mode);
-    connectPair(listener, client);
-    const SocketFile::PipeAccess access = SocketFile::pipeAccess(client.handle());
-    QVERIFY(access.known);
-    QVERIFY(access.user);
-    QCOMPARE(access.group, mode != IPCSocket::UserOnly);
-    QCOMPARE(access.everyone, mode == IPCSocket::WorldAccess);
+    QSKIP(NoFileModes);
 #else
     QFETCH(IPCSocket::AccessMode, mode);
     QFETCH(int, permissions);
@@ -1801,6 +1813,178 @@ void tst_IPCSocket::plainClient()
     QCOMPARE(python.readAllStandardOutput().trimmed(), QByteArray("hello from Qt!"));
 #endif
     QTRY_COMPARE_WITH_TIMEOUT(listener.lastErrorCode(), int(IPCSocket::LostConnection), Timeout);
+}
+
+void tst_IPCSocket::peerProcessIdInOneProcess()
+{
+    // Both ends of the connection in this process: each side's peer is this
+    // process (a Windows pipe says so for both of its ends), and a 102
+    // handler still knows it.
+    IPCSocket a, b;
+    connectPair(a, b);
+    const qint64 self = QCoreApplication::applicationPid();
+    QCOMPARE(a.peerProcessId(), self);
+    QCOMPARE(b.peerProcessId(), self);
+    qint64 pidIn102 = 0;
+    QObject::connect(&a, &IPCSocket::error, this, [&](int code) {
+        if (code == IPCSocket::LostConnection)
+            pidIn102 = a.peerProcessId();
+    });
+    b.close();
+    QTRY_COMPARE_WITH_TIMEOUT(pidIn102, self, Timeout);
+    QCOMPARE(a.peerProcessId(), self);
+}
+
+void tst_IPCSocket::busyPipeIsNotWaitedFor()
+{
+#ifndef Q_OS_WIN
+    QSKIP("A busy pipe (every instance of a named pipe taken) is Windows'");
+#else
+    // QLocalServer keeps some pipe instances ready and makes new ones from
+    // the event loop: connections made while it does not run take them all,
+    // and the next one finds the pipe busy. That is 103 at once, not a
+    // wait in WaitNamedPipe().
+    IPCServerSocket server;
+    server.setPath(socketPath());
+    server.setMaximumSocketsConnected(0);
+    QVERIFY(server.listen());
+    std::vector<std::unique_ptr<IPCSocket>> clients;
+    QString busy;
+    for (int i = 0; i < 1000 && busy.isEmpty(); ++i) {
+        auto client = std::make_unique<IPCSocket>();
+        client->setPath(socketPath());
+        QSignalSpy errors(client.get(), &IPCSocket::error);
+        if (client->connect()) {
+            clients.push_back(std::move(client));
+            continue;
+        }
+        QCOMPARE(errors.size(), 1);
+        QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::NameResolutionError));
+        busy = errors.at(0).at(1).toString();
+    }
+    QVERIFY2(busy.contains(socketPath()), qPrintable(busy));
+    QVERIFY2(busy.contains(QStringLiteral("busy")), qPrintable(busy));
+    QVERIFY(!clients.empty());
+
+    // With a connectTimeout the busy pipe is tried again from the event
+    // loop, which meanwhile lets the server make new instances.
+    IPCSocket patient;
+    patient.setPath(socketPath());
+    patient.setConnectTimeout(Timeout);
+    QSignalSpy patientConnected(&patient, &IPCSocket::connected);
+    QSignalSpy patientErrors(&patient, &IPCSocket::error);
+    QSignalSpy accepted(&server, &IPCServerSocket::peerConnected);
+    QVERIFY(patient.connect());
+    QVERIFY(patient.isConnecting());
+    QTRY_COMPARE_WITH_TIMEOUT(patientConnected.size(), 1, Timeout);
+    QCOMPARE(patientErrors.size(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(accepted.size(), int(clients.size()) + 1, Timeout);
+#endif
+}
+
+void tst_IPCSocket::userOnlyAdmitsItsOwnUser()
+{
+#ifndef Q_OS_WIN
+    QSKIP("Windows: the user check by the peer process's token (Unix: "
+          "userOnlyRefusesOtherUsers, by the kernel's peer credentials)");
+#else
+    // A UserOnly listener checks the user of every peer (its process's
+    // token) before announcing it; a peer of this user, in another process
+    // and in this one, gets in. A peer of another user, refused with 109,
+    // needs a second user: Wine runs every process as one.
+    IPCSocket listener;
+    listener.setPath(socketPath());
+    QSignalSpy connected(&listener, &IPCSocket::connected);
+    QSignalSpy errors(&listener, &IPCSocket::error);
+    QVERIFY(listener.listen());
+    Peer own({QStringLiteral("connect"), socketPath(), QStringLiteral("echo")});
+    QTRY_COMPARE_WITH_TIMEOUT(connected.size(), 1, Timeout);
+    QCOMPARE(errors.size(), 0);
+    QCOMPARE(listener.peerProcessId(), own.processId());
+    listener.write(QByteArray("mine"));
+    QTRY_COMPARE_WITH_TIMEOUT(listener.bytesAvailable(), 4, Timeout);
+    listener.close();
+
+    IPCSocket again, peer;
+    connectPair(again, peer);
+    QCOMPARE(again.peerProcessId(), QCoreApplication::applicationPid());
+#endif
+}
+
+#ifdef Q_OS_WIN
+namespace {
+
+QString sidText(PSID sid)
+{
+    wchar_t *text = nullptr;
+    if (!::ConvertSidToStringSidW(sid, &text))
+        return {};
+    const QString result = QString::fromWCharArray(text);
+    ::LocalFree(text);
+    return result;
+}
+
+// This process's user and primary group, as SIDs.
+QStringList ownUserAndGroup()
+{
+    HANDLE token = nullptr;
+    if (!::OpenProcessToken(::GetCurrentProcess(), TOKEN_QUERY, &token))
+        return {};
+    QByteArray user(1024, Qt::Uninitialized), group(1024, Qt::Uninitialized);
+    DWORD size = 0;
+    QStringList sids;
+    if (::GetTokenInformation(token, TokenUser, user.data(), DWORD(user.size()), &size))
+        sids << sidText(reinterpret_cast<TOKEN_USER *>(user.data())->User.Sid);
+    if (::GetTokenInformation(token, TokenPrimaryGroup, group.data(), DWORD(group.size()), &size))
+        sids << sidText(reinterpret_cast<TOKEN_PRIMARY_GROUP *>(group.data())->PrimaryGroup);
+    ::CloseHandle(token);
+    return sids;
+}
+
+} // namespace
+#endif
+
+void tst_IPCSocket::pipeSecurityFollowsAccessMode()
+{
+#ifndef Q_OS_WIN
+    QSKIP("Windows: the pipe's DACL (Unix: accessMode, the socket file's permissions)");
+#else
+    // Who may open the pipe: the DACL's allowing entries, as the system
+    // reports them for a connected pipe.
+    const QStringList own = ownUserAndGroup();
+    QCOMPARE(own.size(), 2);
+    const QString everyone = QStringLiteral("S-1-1-0");
+    for (const auto &[mode, expected] :
+         {std::pair{IPCSocket::UserOnly, QStringList{own.at(0)}},
+          std::pair{IPCSocket::GroupAccess, QStringList{own.at(0), own.at(1)}},
+          std::pair{IPCSocket::WorldAccess, QStringList{own.at(0), own.at(1), everyone}}}) {
+        IPCSocket listener, client;
+        listener.setPath(socketPath());
+        listener.setAccessMode(mode);
+        client.setPath(socketPath());
+        QVERIFY(listener.listen());
+        QVERIFY(client.connect());
+        PACL dacl = nullptr;
+        PSECURITY_DESCRIPTOR descriptor = nullptr;
+        QCOMPARE(::GetSecurityInfo(HANDLE(client.handle()), SE_KERNEL_OBJECT,
+                                   DACL_SECURITY_INFORMATION, nullptr, nullptr, &dacl, nullptr,
+                                   &descriptor),
+                 DWORD(ERROR_SUCCESS));
+        const auto freeDescriptor = qScopeGuard([&] { ::LocalFree(descriptor); });
+        QVERIFY(dacl);
+        QStringList allowed;
+        for (DWORD i = 0; i < dacl->AceCount; ++i) {
+            void *ace = nullptr;
+            QVERIFY(::GetAce(dacl, i, &ace));
+            const auto *header = static_cast<ACE_HEADER *>(ace);
+            QCOMPARE(header->AceType, BYTE(ACCESS_ALLOWED_ACE_TYPE));
+            allowed << sidText(&static_cast<ACCESS_ALLOWED_ACE *>(ace)->SidStart);
+        }
+        QCOMPARE(allowed, expected);
+        client.close();
+        listener.close();
+    }
+#endif
 }
 
 QTEST_GUILESS_MAIN(tst_IPCSocket)

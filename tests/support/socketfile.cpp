@@ -8,10 +8,8 @@
 #ifdef Q_OS_WIN
 #include "ipcsocketpath_p.h"
 
-#include <QtCore/qscopeguard.h>
 #include <QtCore/qt_windows.h>
 
-#include <aclapi.h>
 #include <string>
 #else
 #include <sys/socket.h>
@@ -88,58 +86,6 @@ QByteArray plainPipeExchange(const QString &path, const QByteArray &bytes, qsize
     }
     CloseHandle(pipe);
     return reply;
-}
-
-static QByteArray tokenInformation(HANDLE token, TOKEN_INFORMATION_CLASS what)
-{
-    DWORD size = 0;
-    GetTokenInformation(token, what, nullptr, 0, &size);
-    QByteArray buffer(qsizetype(size), '\0');
-    if (size == 0 || !GetTokenInformation(token, what, buffer.data(), size, &size))
-        return {};
-    return buffer;
-}
-
-PipeAccess pipeAccess(qintptr handle)
-{
-    PipeAccess access;
-    PACL dacl = nullptr;
-    PSECURITY_DESCRIPTOR descriptor = nullptr;
-    if (GetSecurityInfo(HANDLE(handle), SE_KERNEL_OBJECT, DACL_SECURITY_INFORMATION, nullptr,
-                        nullptr, &dacl, nullptr, &descriptor)
-        != ERROR_SUCCESS)
-        return access;
-    const auto freeDescriptor = qScopeGuard([descriptor] { LocalFree(descriptor); });
-    if (!dacl) { // no list at all lets everybody in
-        access.known = access.user = access.group = access.everyone = true;
-        return access;
-    }
-    HANDLE token = nullptr;
-    if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token))
-        return access;
-    const QByteArray user = tokenInformation(token, TokenUser);
-    const QByteArray group = tokenInformation(token, TokenPrimaryGroup);
-    CloseHandle(token);
-    BYTE world[SECURITY_MAX_SID_SIZE];
-    DWORD worldSize = sizeof(world);
-    if (user.isEmpty() || group.isEmpty()
-        || !CreateWellKnownSid(WinWorldSid, nullptr, world, &worldSize))
-        return access;
-    const PSID userSid = reinterpret_cast<const TOKEN_USER *>(user.constData())->User.Sid;
-    const PSID groupSid
-            = reinterpret_cast<const TOKEN_PRIMARY_GROUP *>(group.constData())->PrimaryGroup;
-    access.known = true;
-    for (DWORD i = 0; i < dacl->AceCount; ++i) {
-        void *ace = nullptr;
-        if (!GetAce(dacl, i, &ace)
-            || static_cast<ACE_HEADER *>(ace)->AceType != ACCESS_ALLOWED_ACE_TYPE)
-            continue;
-        const PSID sid = &static_cast<ACCESS_ALLOWED_ACE *>(ace)->SidStart;
-        access.user = access.user || EqualSid(sid, userSid);
-        access.group = access.group || EqualSid(sid, groupSid);
-        access.everyone = access.everyone || EqualSid(sid, world);
-    }
-    return access;
 }
 
 bool isConnectionHandle(qintptr handle)

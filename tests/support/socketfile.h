@@ -41,18 +41,6 @@ qint64 currentGroupId();
 bool connectAndLeave(const QString &path);
 
 #ifdef Q_OS_WIN
-// Whom the security descriptor of the pipe that handle is an end of lets
-// in: this process's user, its primary group, everyone. known: whether the
-// descriptor could be read at all.
-struct PipeAccess
-{
-    bool known = false;
-    bool user = false;
-    bool group = false;
-    bool everyone = false;
-};
-PipeAccess pipeAccess(qintptr handle);
-
 // A client this project did not write, as a Windows program without Qt is
 // one: the Win32 pipe calls alone, blocking (run it in a thread of its
 // own). Connects to the listener at path, sends bytes, reads until
