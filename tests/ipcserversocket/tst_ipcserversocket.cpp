@@ -15,6 +15,8 @@
 #include <QtTest/qtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <future>
 #include <memory>
 #include <vector>
 
@@ -42,9 +44,6 @@ int openDescriptors()
 }
 
 // Why a test does not run on Windows (README, "Platforms").
-[[maybe_unused]] constexpr char NoUnixClients[]
-        = "Python's AF_UNIX socket and socat: Windows has named pipes, and Wine has neither "
-          "program";
 [[maybe_unused]] constexpr char NoStranger[]
         = "Under Wine every process runs as one user: there is no stranger to refuse (a second "
           "user needs a real Windows)";
@@ -194,14 +193,27 @@ void tst_IPCServerSocket::manyClientsEachGetTheirEcho()
 
 void tst_IPCServerSocket::foreignClients()
 {
-#ifdef Q_OS_WIN
-    QSKIP(NoUnixClients);
-#endif
-    // Python's socket module and socat, several at once.
+    // Several at once: Python's socket module and socat on Unix, plain
+    // Win32 pipe clients (each in a thread of its own) on Windows.
     IPCServerSocket server;
     server.setPath(socketPath());
     echoEverything(&server);
     QVERIFY(server.listen());
+#ifdef Q_OS_WIN
+    std::vector<std::future<QByteArray>> clients;
+    for (int i = 0; i < 5; ++i) {
+        clients.push_back(std::async(std::launch::async, [path = socketPath(), i] {
+            const QByteArray words = "win32 " + QByteArray::number(i);
+            return SocketFile::plainPipeExchange(path, words, words.size());
+        }));
+    }
+    for (int i = 0; i < 5; ++i) {
+        std::future<QByteArray> &client = clients[size_t(i)];
+        QTRY_VERIFY_WITH_TIMEOUT(
+                client.wait_for(std::chrono::seconds(0)) == std::future_status::ready, Timeout);
+        QCOMPARE(client.get(), "win32 " + QByteArray::number(i));
+    }
+#else
     const QString script = QStringLiteral("import socket, sys\n"
                                           "s = socket.socket(socket.AF_UNIX)\n"
                                           "s.connect(sys.argv[1])\n"
@@ -232,6 +244,7 @@ void tst_IPCServerSocket::foreignClients()
     QCOMPARE(socat.readLine(), QByteArray("socat line\n"));
     socat.closeWriteChannel();
     QVERIFY(socat.waitForFinished(Timeout));
+#endif
 }
 
 void tst_IPCServerSocket::limitKeepsPeersWaitingInOrder()

@@ -59,6 +59,35 @@ bool connectAndLeave(const QString &path)
     return true;
 }
 
+QByteArray plainPipeExchange(const QString &path, const QByteArray &bytes, qsizetype replySize)
+{
+    HANDLE pipe = INVALID_HANDLE_VALUE;
+    // Every instance may be taken for a moment: wait for one, as a pipe
+    // client does, a bounded number of times.
+    for (int attempt = 0; attempt < 100 && pipe == INVALID_HANDLE_VALUE; ++attempt) {
+        pipe = CreateFileW(pipeFor(path).c_str(), GENERIC_READ | GENERIC_WRITE, 0, nullptr,
+                           OPEN_EXISTING, 0, nullptr);
+        if (pipe == INVALID_HANDLE_VALUE && GetLastError() == ERROR_PIPE_BUSY)
+            WaitNamedPipeW(pipeFor(path).c_str(), 100);
+        else if (pipe == INVALID_HANDLE_VALUE)
+            return {};
+    }
+    if (pipe == INVALID_HANDLE_VALUE)
+        return {};
+    QByteArray reply;
+    DWORD written = 0;
+    if (WriteFile(pipe, bytes.constData(), DWORD(bytes.size()), &written, nullptr)
+        && qsizetype(written) == bytes.size()) {
+        char buffer[4096];
+        DWORD read = 0;
+        while (reply.size() < replySize && ReadFile(pipe, buffer, sizeof(buffer), &read, nullptr)
+               && read > 0)
+            reply.append(buffer, qsizetype(read));
+    }
+    CloseHandle(pipe);
+    return reply;
+}
+
 bool isConnectionHandle(qintptr handle)
 {
     return GetFileType(HANDLE(handle)) == FILE_TYPE_PIPE;

@@ -2,6 +2,7 @@
 #ifndef SOCKETFILE_H
 #define SOCKETFILE_H
 
+#include <QtCore/qbytearray.h>
 #include <QtCore/qglobal.h>
 #include <QtCore/qstring.h>
 
@@ -38,6 +39,14 @@ qint64 currentGroupId();
 // listener at path and closes at once: a plain socket (Unix) or a plain
 // pipe client (Windows). Whether it got through.
 bool connectAndLeave(const QString &path);
+
+#ifdef Q_OS_WIN
+// A client this project did not write, as a Windows program without Qt is
+// one: the Win32 pipe calls alone, blocking (run it in a thread of its
+// own). Connects to the listener at path, sends bytes, reads until
+// replySize bytes came or the listener closed, closes; what it read.
+QByteArray plainPipeExchange(const QString &path, const QByteArray &bytes, qsizetype replySize);
+#endif
 
 // A socket file left by a listener that crashed: bound, never unlinked,
 // nobody listening. Unix only: on Windows a pipe goes with its last handle,
