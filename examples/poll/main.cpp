@@ -15,7 +15,13 @@
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qdeadlinetimer.h>
 
+#ifdef Q_OS_WIN
+#include <QtCore/qthread.h>
+
+#include <algorithm>
+#else
 #include <poll.h>
+#endif
 
 #include <cstdio>
 
@@ -25,7 +31,14 @@ namespace {
 // timeoutMs. Not needed for correctness (the loop could call poll() and
 // sleep a fixed time) but it keeps an idle program from spinning.
 // handle() is the listener's descriptor until the peer arrives, then the
-// connection's, so it is asked anew each time.
+// connection's, so it is asked anew each time. On Windows a pipe handle
+// cannot be waited on for "readable": a short sleep keeps it from spinning.
+#ifdef Q_OS_WIN
+void waitForActivity(const IPCSocket &, int timeoutMs)
+{
+    QThread::msleep(ulong(std::clamp(timeoutMs, 0, 5)));
+}
+#else
 //! [1]
 void waitForActivity(const IPCSocket &socket, int timeoutMs)
 {
@@ -35,6 +48,7 @@ void waitForActivity(const IPCSocket &socket, int timeoutMs)
     ::poll(&descriptor, descriptor.fd >= 0 ? 1 : 0, timeoutMs);
 }
 //! [1]
+#endif
 
 int listen(IPCSocket &socket)
 {

@@ -87,7 +87,7 @@ void IPCSocketPrivate::attach(IPCSocketTransport *connection)
         transport->close(false); // an ended connection whose bytes were all read
     transport = connection;
     connection->setParent(q);
-    peer = IPCSocketPlatform::peerCredentials(connection->descriptor());
+    peer = connection->peer();
 
     QObject::connect(connection, &IPCSocketTransport::readyRead, q, [this] { onReadyRead(); });
     QObject::connect(connection, &IPCSocketTransport::bytesWritten, q, [this](qint64 bytes) {

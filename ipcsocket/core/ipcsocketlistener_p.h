@@ -10,13 +10,10 @@
 
 #include "ipcsocket.h"
 #include "ipcsocketfailure_p.h"
+#include "ipcsocketpathlock_p.h"
 
 #include <QtCore/qbasictimer.h>
 #include <QtCore/qobject.h>
-
-#ifndef Q_OS_WIN
-#include "ipcsocketpathlock_p.h"
-#endif
 
 QT_BEGIN_NAMESPACE
 class QLocalServer;
@@ -70,12 +67,13 @@ private:
     // After a failed accept: quiet until the timer, one error a streak.
     QBasicTimer m_retryTimer;
     bool m_failing = false;
+    // Held from listen() to stop(): a live listener is never stolen from.
+    IPCSocketPathLock m_lock;
 #ifdef Q_OS_WIN
     QLocalServer *m_server = nullptr;
 #else
     int m_fd = -1;
     QSocketNotifier *m_notifier = nullptr;
-    IPCSocketPathLock m_lock;
     // Identity of the file we bound, so that we never remove a file that
     // another listener has put at the same path since.
     quint64 m_device = 0;

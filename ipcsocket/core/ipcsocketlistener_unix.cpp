@@ -101,7 +101,7 @@ bool IPCSocketListener::listen(const QString &path, IPCSocket::AccessMode mode,
     // socket. Where no lock can be had (a folder we may not write to, a
     // file system without locks) the existing file decides alone.
     int lockErr = 0;
-    switch (m_lock.acquire(encodedPath, permissions, &lockErr)) {
+    switch (m_lock.acquire(path, mode, &lockErr)) {
     case IPCSocketPathLock::HeldByAnother:
         *result = failure(IPCSocket::AddressInUseError, ListenAction, path,
                           QStringLiteral("the path is in use by a live listener"));
@@ -113,8 +113,7 @@ bool IPCSocketListener::listen(const QString &path, IPCSocket::AccessMode mode,
             *result = failure(
                     IPCSocket::InvalidPathError, ListenAction, path,
                     QStringLiteral("'%1' is in the way of its lock file (%2)")
-                            .arg(QFile::decodeName(IPCSocketPathLock::lockPathFor(encodedPath)),
-                                 systemMessage(lockErr)));
+                            .arg(IPCSocketPathLock::lockNameFor(path), systemMessage(lockErr)));
             return false;
         }
         break;

@@ -59,10 +59,12 @@ IPCSocketFailure check(const QString &path, const char *action)
         return {IPCSocket::InvalidPathError,
                 describe(action, path) + QStringLiteral(": '%1' is not a folder").arg(folder)};
 #else
-    if (!QFileInfo(folder).isDir())
+    if (const QFileInfo info(folder); !info.isDir())
         return {IPCSocket::InvalidPathError,
                 describe(action, path)
-                        + QStringLiteral(": the folder '%1' does not exist").arg(folder)};
+                        + (info.exists() ? QStringLiteral(": '%1' is not a folder").arg(folder)
+                                         : QStringLiteral(": the folder '%1' does not exist")
+                                                   .arg(folder))};
 #endif
     if (QFileInfo(path).isDir())
         return {IPCSocket::InvalidPathError,
@@ -70,18 +72,49 @@ IPCSocketFailure check(const QString &path, const char *action)
     return {};
 }
 
-QString pipeNameForPath(const QString &absolutePath)
+QString pipeNameForAbsolutePath(const QString &absolutePath)
 {
-    // Windows file names are case-insensitive and take either separator;
-    // pipe names may hold anything but a backslash. Done by hand, not with
-    // QDir's native-separator helpers, so that it is the same function on
-    // every platform (and testable here).
-    QString name = absolutePath.toLower();
-    name.replace(u'\\', u'/');
-    const bool unc = name.startsWith(QStringLiteral("//"));
-    name = QDir::cleanPath(unc ? name.mid(1) : name);
-    return QStringLiteral("ipcsocket") + (unc ? QStringLiteral("/") : QString())
-           + (name.startsWith(u'/') ? QString() : QStringLiteral("/")) + name;
+    QString path = absolutePath;
+    path.replace(u'\\', u'/');
+    // "\\?\C:\x" and "\\.\C:\x" are C:\x; "\\?\UNC\server\share" is \\server\share.
+    if (path.startsWith(QLatin1String("//?/")) || path.startsWith(QLatin1String("//./"))) {
+        path.remove(0, 4);
+        if (path.startsWith(QLatin1String("UNC/"), Qt::CaseInsensitive))
+            path.replace(0, 4, QStringLiteral("//"));
+    }
+    // cleanPath() would fold the two slashes of a UNC name into one, and
+    // \\server\x would become the path \server\x of the current drive.
+    const bool unc = path.startsWith(QLatin1String("//"));
+    path = QDir::cleanPath(unc ? path.mid(1) : path);
+    if (unc)
+        path.prepend(u'/');
+    // Windows drops the dots and spaces that end a file name.
+    qsizetype end = path.size();
+    while (end > 1 && (path.at(end - 1) == u'.' || path.at(end - 1) == u' ')
+           && path.at(end - 2) != u'/')
+        --end;
+    path.truncate(end);
+    // File names are compared as NTFS does, in upper case, each character
+    // alone (its simple mapping: a full one would turn "ß" into "SS" and
+    // make two files one pipe). Only characters that a lower and upper case
+    // pair maps back and forth: "ı" and "ſ" become "I" and "S" in Unicode,
+    // but not in every volume's case table, and two files must never share
+    // a pipe. (Lower case would not do: U+212A KELVIN SIGN and "k" are two
+    // files, both "k" in lower case.)
+    QList<uint> characters = path.toUcs4();
+    for (uint &c : characters) {
+        const char32_t upper = QChar::toUpper(char32_t(c));
+        if (QChar::toLower(upper) == c)
+            c = upper;
+    }
+    return QStringLiteral("ipcsocket/")
+           + QString::fromUcs4(reinterpret_cast<const char32_t *>(characters.constData()),
+                               characters.size());
+}
+
+QString pipeNameForPath(const QString &path)
+{
+    return pipeNameForAbsolutePath(QFileInfo(path).absoluteFilePath());
 }
 
 int permissions(IPCSocket::AccessMode mode)

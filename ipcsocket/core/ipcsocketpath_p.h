@@ -21,9 +21,31 @@ constexpr int MaximumBytes = 103;
 // long, a folder that does not exist or cannot be searched.
 IPCSocketFailure check(const QString &path, const char *action);
 
-// The Windows named pipe that stands for the socket file at absolutePath:
-// the same file always gives the same pipe, whatever spelling of the path.
-QString pipeNameForPath(const QString &absolutePath);
+// The Windows named pipe that stands for the socket file at path (the name
+// after "\\.\pipe\"): "ipcsocket/" and the absolute path, spelt the one way
+// that Windows would resolve it to:
+// - made absolute against the current directory ("s.sock", ".\s.sock" and
+//   "C:\work\s.sock" in C:\work are one pipe);
+// - '/' for every '\' (pipe names may hold anything but a backslash);
+// - ".", ".." and doubled separators resolved, as Windows resolves them in
+//   a path before it looks at the disk (no symbolic links among them);
+//   "\\?\" and "\\.\" prefixes dropped, "\\server\share" kept as "//server/share";
+// - the dots and spaces that end the file name dropped, as Windows does;
+// - every character of a lower and upper case pair in upper case (its
+//   simple Unicode mapping), as NTFS compares names; "ß", "ı" and the
+//   Kelvin sign stay what they are.
+// Stable: a pure function of the path and the current directory. Collision
+// free: two paths that are two files under these rules give two names,
+// since the name is the spelling itself, not a digest. What it cannot see
+// without a file to look at: 8.3 short names, junctions and folders that
+// are case-sensitive (a Windows 10 per-folder option) name one file in two
+// ways that give two pipes; the lock file still refuses a second listener
+// for such a second spelling (IPCSocketPathLock), but a connector must use
+// the listener's spelling up to the rules above.
+QString pipeNameForPath(const QString &path);
+// The same for a path that is already absolute (a Windows path, whatever
+// the platform: the rules are testable everywhere).
+QString pipeNameForAbsolutePath(const QString &absolutePath);
 
 // The file permission bits for an access mode (0600, 0660 or 0666).
 int permissions(IPCSocket::AccessMode mode);

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "ipcsocketpathlock_p.h"
+#include "ipcsocketpath_p.h"
+
+#include <QtCore/qfile.h>
 
 #include <cerrno>
 #include <fcntl.h>
@@ -7,16 +10,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-QByteArray IPCSocketPathLock::lockPathFor(const QByteArray &encodedSocketPath)
+QString IPCSocketPathLock::lockNameFor(const QString &path)
 {
-    return encodedSocketPath + ".lock";
+    return path + QStringLiteral(".lock");
 }
 
-IPCSocketPathLock::Result IPCSocketPathLock::acquire(const QByteArray &encodedSocketPath,
-                                                     int permissions, int *err)
+bool IPCSocketPathLock::isHeld() const
+{
+    return m_fd.isValid();
+}
+
+IPCSocketPathLock::Result IPCSocketPathLock::acquire(const QString &socketPath,
+                                                     IPCSocket::AccessMode mode, int *err)
 {
     release();
-    const QByteArray path = lockPathFor(encodedSocketPath);
+    const QByteArray path = QFile::encodeName(lockNameFor(socketPath));
+    const int permissions = IPCSocketPath::permissions(mode);
     // A holder that stops removes its file: a lock taken on the removed
     // file is worth nothing, so take it again on the one that is there now.
     // Each round means another listener came and went meanwhile.

@@ -22,7 +22,10 @@ IPCSocketLocalSocketTransport::IPCSocketLocalSocketTransport(QLocalSocket *socke
     m_spare = ::fcntl(int(socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
 #endif
     socket->setParent(this);
-    QObject::connect(socket, &QLocalSocket::readyRead, this, &IPCSocketTransport::readyRead);
+    QObject::connect(socket, &QLocalSocket::readyRead, this, [this] {
+        m_announced = m_socket->bytesAvailable();
+        emit readyRead();
+    });
     QObject::connect(socket, &QLocalSocket::bytesWritten, this, &IPCSocketTransport::bytesWritten);
     QObject::connect(socket, &QLocalSocket::disconnected, this,
                      [this] { end(QStringLiteral("the peer closed it")); });
@@ -31,15 +34,42 @@ IPCSocketLocalSocketTransport::IPCSocketLocalSocketTransport(QLocalSocket *socke
                          // waitForReadyRead(0) in poll() reports its time-out as an error.
                          if (error == QLocalSocket::SocketTimeoutError)
                              return;
+#ifdef Q_OS_WIN
+                         // A write that found the peer gone: QLocalSocket
+                         // closes the pipe right after this, and only then
+                         // takes in what its reader had read; its
+                         // disconnected() ends the connection.
+                         if (error == QLocalSocket::PeerClosedError)
+                             return;
+#endif
                          end(error == QLocalSocket::PeerClosedError
                                      ? QStringLiteral("the peer closed it")
                                      : m_socket->errorString());
                      });
+    // A socket that waited in QLocalServer's queue may have announced its
+    // bytes, or its end, to nobody: both are told again once the owner
+    // listens.
+    if (socket->bytesAvailable() > 0 || socket->state() != QLocalSocket::ConnectedState)
+        QMetaObject::invokeMethod(this, &IPCSocketLocalSocketTransport::catchUp,
+                                  Qt::QueuedConnection);
 }
 
 IPCSocketLocalSocketTransport::~IPCSocketLocalSocketTransport()
 {
     closeSpare();
+}
+
+void IPCSocketLocalSocketTransport::catchUp()
+{
+    if (!m_socket)
+        return;
+    const QPointer<IPCSocketLocalSocketTransport> guard(this);
+    if (m_socket->bytesAvailable() > m_announced) {
+        m_announced = m_socket->bytesAvailable();
+        emit readyRead();
+    }
+    if (guard && m_socket && m_socket->state() == QLocalSocket::UnconnectedState)
+        end(QStringLiteral("the peer closed it"));
 }
 
 void IPCSocketLocalSocketTransport::closeSpare()
@@ -57,8 +87,11 @@ qint64 IPCSocketLocalSocketTransport::bytesAvailable() const
 
 qint64 IPCSocketLocalSocketTransport::read(char *data, qint64 maxSize)
 {
-    if (m_socket)
-        return qMax<qint64>(m_socket->read(data, maxSize), 0);
+    if (m_socket) {
+        const qint64 n = qMax<qint64>(m_socket->read(data, maxSize), 0);
+        m_announced = qMax<qint64>(m_announced - n, 0);
+        return n;
+    }
     const qint64 n = qMin(maxSize, bytesAvailable());
     std::memcpy(data, m_rest.constData() + m_restOffset, size_t(n));
     m_restOffset += qsizetype(n);
@@ -117,6 +150,7 @@ qintptr IPCSocketLocalSocketTransport::descriptor() const
 
 void IPCSocketLocalSocketTransport::poll()
 {
+    catchUp(); // without an event loop the queued one never comes
     if (!m_socket)
         return;
     if (m_socket->bytesToWrite() > 0)
@@ -173,12 +207,13 @@ void IPCSocketLocalSocketTransport::end(const QString &cause)
     // Keep what arrived: the socket's buffer, and what the system still
     // holds (a failed write makes QAbstractSocket drop both).
     m_rest = m_socket->readAll();
-    const qsizetype announced = m_rest.size();
+    const qsizetype announced = qsizetype(qMin<qint64>(m_announced, m_rest.size()));
     IPCSocketPlatform::drain(m_spare >= 0 ? m_spare : m_socket->socketDescriptor(), &m_rest);
     closeSpare();
     QObject::disconnect(m_socket, nullptr, this, nullptr);
     std::exchange(m_socket, nullptr)->deleteLater();
-    // Bytes that only the drain found were never announced by QLocalSocket.
+    // Bytes that only the drain found, or that QLocalSocket took in at its
+    // end, were never announced by it.
     QPointer<IPCSocketLocalSocketTransport> guard(this);
     if (m_rest.size() > announced)
         emit readyRead();
@@ -190,17 +225,22 @@ namespace IPCSocketTransports {
 
 IPCSocketTransport *adopt(qintptr descriptor, QObject *parent, QString *error)
 {
+    IPCSocketTransport *transport = nullptr;
 #ifndef Q_OS_WIN
     if (qEnvironmentVariable("IPCSOCKET_TRANSPORT") != QLatin1String("qlocalsocket"))
-        return new IPCSocketDescriptorTransport(int(descriptor), parent);
+        transport = new IPCSocketDescriptorTransport(int(descriptor), parent);
 #endif
-    auto socket = std::make_unique<QLocalSocket>();
-    if (!socket->setSocketDescriptor(descriptor, QLocalSocket::ConnectedState,
-                                     QIODevice::ReadWrite)) {
-        *error = socket->errorString();
-        return nullptr;
+    if (!transport) {
+        auto socket = std::make_unique<QLocalSocket>();
+        if (!socket->setSocketDescriptor(descriptor, QLocalSocket::ConnectedState,
+                                         QIODevice::ReadWrite)) {
+            *error = socket->errorString();
+            return nullptr;
+        }
+        transport = new IPCSocketLocalSocketTransport(socket.release(), parent);
     }
-    return new IPCSocketLocalSocketTransport(socket.release(), parent);
+    transport->setPeer(IPCSocketPlatform::peerCredentials(descriptor));
+    return transport;
 }
 
 void keepAlive(QObject *transport)

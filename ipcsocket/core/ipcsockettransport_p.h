@@ -8,6 +8,8 @@
 // This file is not part of the IPCSocket API. It may change without notice.
 //
 
+#include "ipcsocketplatform_p.h"
+
 #include <QtCore/qbytearray.h>
 #include <QtCore/qbytearrayview.h>
 #include <QtCore/qobject.h>
@@ -70,6 +72,11 @@ public:
     // itself when it is done, and emits nothing more to its old owner.
     virtual void close(bool sendPending) = 0;
 
+    // Who is at the other end, as the system said when the connection was
+    // made: Windows stops saying once the peer has gone.
+    const IPCSocketPeerCredentials &peer() const { return m_peer; }
+    void setPeer(const IPCSocketPeerCredentials &peer) { m_peer = peer; }
+
 Q_SIGNALS:
     void readyRead();
     void bytesWritten(qint64 bytes);
@@ -77,6 +84,9 @@ Q_SIGNALS:
     // byte that arrived has been announced by readyRead() before: the
     // owner relies on it to report the end only after the data.
     void ended(const QString &cause);
+
+private:
+    IPCSocketPeerCredentials m_peer;
 };
 
 #ifndef Q_OS_WIN
@@ -207,6 +217,7 @@ public:
 private:
     void end(const QString &cause);
     void closeSpare();
+    void catchUp();
 
     QLocalSocket *m_socket; // nullptr once the connection has ended
     // Unix: a second descriptor of the connection. A write that fails on a
@@ -217,12 +228,17 @@ private:
     // The one copy: what the lost connection still held, kept readable.
     QByteArray m_rest;
     qsizetype m_restOffset = 0;
+    // Of QLocalSocket's bytes, how many its readyRead() has announced and
+    // are not read yet: what it holds beyond that at the end was never
+    // announced.
+    qint64 m_announced = 0;
 };
 
 namespace IPCSocketTransports {
 
 // The transport for a connected descriptor, by default or as
-// IPCSOCKET_TRANSPORT says; nullptr with *error set if it cannot be used.
+// IPCSOCKET_TRANSPORT says, with its peer read now; nullptr with *error set
+// if it cannot be used.
 IPCSocketTransport *adopt(qintptr descriptor, QObject *parent, QString *error);
 
 // For a transport that has to outlive its IPCSocket to send the rest.

@@ -5,6 +5,7 @@
 # a headless Wine prefix. All of it is cached outside the work tree; a run
 # with the cache warm only checks it. Prints the variables that the stage
 # uses (QT_WIN, WINEPREFIX, WINEPATH) as shell assignments.
+# IPCSOCKET_WINEPREFIX, if set, names the Wine prefix to use (made if new).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/common.sh"
@@ -22,6 +23,9 @@ features=(
     -DFEATURE_concurrent=OFF -DFEATURE_xml=OFF -DFEATURE_ssl=OFF -DFEATURE_icu=OFF
     -DFEATURE_zstd=OFF -DFEATURE_system_zlib=OFF -DFEATURE_system_pcre2=OFF
     -DFEATURE_system_doubleconversion=OFF -DFEATURE_brotli=OFF
+    # Not implied by ssl=OFF: the Schannel TLS plugin is built otherwise,
+    # and does not compile without ssl.
+    -DFEATURE_schannel=OFF
 )
 stamp="$version ${features[*]} $(sha1sum "$here/mingw-toolchain.cmake" | cut -c1-12)"
 
@@ -54,7 +58,9 @@ fi
 mingw_runtime=$(dirname "$(x86_64-w64-mingw32-g++-posix -print-file-name=libstdc++-6.dll)")
 pthread_runtime=$(dirname "$(x86_64-w64-mingw32-g++-posix -print-file-name=libwinpthread-1.dll)")
 
-export WINEPREFIX=$cache/wineprefix
+# IPCSOCKET_WINEPREFIX gives a run a prefix of its own, so that its
+# "wineserver -k" at the end leaves another run's Wine processes alone.
+export WINEPREFIX=${IPCSOCKET_WINEPREFIX:-$cache/wineprefix}
 export WINEDEBUG=-all
 export WINEDLLOVERRIDES="mscoree,mshtml="
 if [ ! -f "$WINEPREFIX/system.reg" ]; then

@@ -4,8 +4,10 @@
 #include <QtCore/qeventloop.h>
 #include <QtCore/qtimer.h>
 
+#ifdef Q_OS_UNIX
 #include <csignal>
 #include <sys/types.h>
+#endif
 
 PeerProcess::PeerProcess(const QString &program, const QStringList &arguments)
 {
@@ -90,11 +92,19 @@ qint64 PeerProcess::processId() const
     return m_processId;
 }
 
+void PeerProcess::kill()
+{
+    if (m_process.state() != QProcess::NotRunning)
+        m_process.kill();
+}
+
+#ifdef Q_OS_UNIX
 void PeerProcess::signal(int signal)
 {
     if (m_process.state() != QProcess::NotRunning && m_processId > 0)
         ::kill(pid_t(m_processId), signal);
 }
+#endif
 
 QString PeerProcess::describe() const
 {

@@ -31,8 +31,13 @@ public:
     bool exitedCleanly() const;
     // Kept after the end, when QProcess already says 0.
     qint64 processId() const;
+    // Ends it at once, as a crash would (SIGKILL on Unix, TerminateProcess()
+    // on Windows): nothing of it runs any more, no destructor, no close().
+    void kill();
+#ifdef Q_OS_UNIX
     // Only while it runs: after that the number may be another process's.
     void signal(int signal);
+#endif
     QString describe() const;
 
 private:

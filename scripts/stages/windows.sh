@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Windows x86_64: the core library, the console examples and the core test
+# suites cross-built with MinGW-w64 against Qt for Windows (built once by
+# scripts/windows/setup.sh), and run under Wine by ctest. Widgets, QML and
+# the benchmark are not part of this Qt build.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+eval "$(scripts/windows/setup.sh)"
+export WINEPREFIX WINEDEBUG WINEDLLOVERRIDES WINEPATH
+
+# Whatever ends this stage, no Windows process of it is left running: a
+# test that ctest timed out leaves its Wine processes behind.
+trap 'wineserver -k 2>/dev/null || true' EXIT
+
+# Every program and the project's DLL in one folder, where Windows looks
+# for a program's DLLs first (Qt's and MinGW's are found through WINEPATH).
+tree=build-windows
+"$QT_WIN/bin/qt-cmake" -S . -B "$tree" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DIPCSOCKET_BUILD_WIDGETS=OFF -DIPCSOCKET_BUILD_QML=OFF -DIPCSOCKET_BUILD_BENCH=OFF \
+    -DCMAKE_RUNTIME_OUTPUT_DIRECTORY="$PWD/$tree/bin" \
+    -DCMAKE_CROSSCOMPILING_EMULATOR="$PWD/scripts/windows/wine-run.sh"
+cmake --build "$tree" --parallel "$(nproc)" --target \
+    IPCSocket ipcsocket-peer ipcsocket-poll ipcsocket-echoserver ipcsocket-echoclient \
+    ipcsocket-messagechannel tst_ipcsocket tst_ipcserversocket tst_ipcmessagechannel \
+    tst_ipcsocketpath tst_ipcsockettext tst_pollexample tst_echoserverexample
+
+# One Wine server for the whole run, started before the first test so that
+# its start-up is not counted against a test's time.
+wineserver -p
+wine cmd /c exit 0 >/dev/null 2>&1 || true
+
+# Every test is bounded: its TIMEOUT, else --timeout.
+status=0
+ctest --test-dir "$tree" --output-on-failure --timeout 300 || status=$?
+exit "$status"

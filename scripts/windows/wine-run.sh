@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# ctest's CMAKE_CROSSCOMPILING_EMULATOR for the Windows tree: runs one
+# Windows program under Wine, in the prefix that scripts/windows/setup.sh
+# made (its variables are in the environment).
+#
+# Qt on Windows sends qDebug()/qWarning() to the debugger (OutputDebugString)
+# unless told otherwise; told, they go to stderr, where ctest shows them.
+# QtTest's report to stdout does not come through Wine's pipe at all (as
+# seen with Qt 6.4.2 and Wine 8), to a file it does: a Qt Test (tst_*)
+# writes it to a file, printed here when the test ends, crashed or not.
+set -u
+export QT_FORCE_STDERR_LOGGING=1
+program=$1
+shift
+case "$(basename "$program")" in
+tst_*)
+    report=$(mktemp)
+    trap 'rm -f "$report"' EXIT
+    wine "$program" "$@" -o "$report,txt"
+    status=$?
+    cat "$report"
+    exit "$status"
+    ;;
+*)
+    exec wine "$program" "$@"
+    ;;
+esac
