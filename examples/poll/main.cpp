@@ -59,7 +59,7 @@ int listen(IPCSocket &socket)
     QObject::connect(&socket, &IPCSocket::dataAvailable, [&socket] {
         while (socket.canReadLine()) {
             const QString line = QString::fromUtf8(socket.readLine()).chopped(1);
-            std::printf("received: %s\n", qPrintable(line));
+            std::printf("received: %s\n", qUtf8Printable(line));
             socket.write(QStringLiteral("echo: %1\n").arg(line));
         }
     });

@@ -11,7 +11,11 @@ constexpr int Timeout = 20000;
 
 QStringList outputLines(QProcess &process)
 {
-    return QString::fromUtf8(process.readAllStandardOutput()).split(u'\n', Qt::SkipEmptyParts);
+    QString text = QString::fromUtf8(process.readAllStandardOutput());
+#ifdef Q_OS_WIN
+    text.remove(u'\r'); // the console's text mode ends lines with "\r\n"
+#endif
+    return text.split(u'\n', Qt::SkipEmptyParts);
 }
 
 } // namespace

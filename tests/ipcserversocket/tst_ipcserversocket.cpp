@@ -202,10 +202,8 @@ void tst_IPCServerSocket::foreignClients()
 #ifdef Q_OS_WIN
     std::vector<std::future<QByteArray>> clients;
     for (int i = 0; i < 5; ++i) {
-        clients.push_back(std::async(std::launch::async, [path = socketPath(), i] {
-            const QByteArray words = "win32 " + QByteArray::number(i);
-            return SocketFile::plainPipeExchange(path, words, words.size());
-        }));
+        const QByteArray words = "win32 " + QByteArray::number(i);
+        clients.push_back(SocketFile::startPlainPipeExchange(socketPath(), words, words.size()));
     }
     for (int i = 0; i < 5; ++i) {
         std::future<QByteArray> &client = clients[size_t(i)];

@@ -11,6 +11,7 @@
 #include <QtCore/qt_windows.h>
 
 #include <string>
+#include <thread>
 #else
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -86,6 +87,16 @@ QByteArray plainPipeExchange(const QString &path, const QByteArray &bytes, qsize
     }
     CloseHandle(pipe);
     return reply;
+}
+
+std::future<QByteArray> startPlainPipeExchange(const QString &path, const QByteArray &bytes,
+                                               qsizetype replySize)
+{
+    std::packaged_task<QByteArray()> task(
+            [path, bytes, replySize] { return plainPipeExchange(path, bytes, replySize); });
+    std::future<QByteArray> result = task.get_future();
+    std::thread(std::move(task)).detach();
+    return result;
 }
 
 bool isConnectionHandle(qintptr handle)

@@ -6,6 +6,8 @@
 #include <QtCore/qglobal.h>
 #include <QtCore/qstring.h>
 
+#include <future>
+
 // What a socket path is on the platform the tests run on: a socket file on
 // Unix, a named pipe named after the path on Windows (there is no file
 // there). The tests ask these instead of the file system, so that what
@@ -46,6 +48,10 @@ bool connectAndLeave(const QString &path);
 // own). Connects to the listener at path, sends bytes, reads until
 // replySize bytes came or the listener closed, closes; what it read.
 QByteArray plainPipeExchange(const QString &path, const QByteArray &bytes, qsizetype replySize);
+// The same in a thread of its own, which nobody waits for: a client that
+// hangs fails the test that waits for its future, not the whole program.
+std::future<QByteArray> startPlainPipeExchange(const QString &path, const QByteArray &bytes,
+                                               qsizetype replySize);
 #endif
 
 // A socket file left by a listener that crashed: bound, never unlinked,
