@@ -11,6 +11,7 @@
 
 #include <QtCore/qcommandlineparser.h>
 #include <QtCore/qcoreapplication.h>
+#include <QtCore/qeventloop.h>
 #include <QtCore/qfile.h>
 #include <QtCore/qjsonarray.h>
 #include <QtCore/qjsondocument.h>
@@ -18,6 +19,7 @@
 #include <QtCore/qsysinfo.h>
 #include <QtCore/qtemporarydir.h>
 #include <QtCore/qthread.h>
+#include <QtCore/qtimer.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -111,8 +113,28 @@ public:
         }
         server.readLine(); // "ready"
         client.start(QCoreApplication::applicationFilePath(), arguments(false));
-        const bool done = client.waitForFinished(600000) && server.waitForFinished(600000);
-        if (!done || client.exitCode() != 0 || server.exitCode() != 0) {
+        // A peer that dies (a crash, a sanitizer's report) leaves the other
+        // waiting for bytes that never come: the first failure ends both.
+        QEventLoop loop;
+        QTimer deadline;
+        deadline.setSingleShot(true);
+        QObject::connect(&deadline, &QTimer::timeout, &loop, &QEventLoop::quit);
+        const auto onFinished = [&](int exitCode, QProcess::ExitStatus status) {
+            const bool failed = status != QProcess::NormalExit || exitCode != 0;
+            if (failed || (client.state() == QProcess::NotRunning
+                           && server.state() == QProcess::NotRunning))
+                loop.quit();
+        };
+        QObject::connect(&client, &QProcess::finished, &loop, onFinished);
+        QObject::connect(&server, &QProcess::finished, &loop, onFinished);
+        deadline.start(600000);
+        if (client.state() != QProcess::NotRunning || server.state() != QProcess::NotRunning)
+            loop.exec();
+        const bool done = client.state() == QProcess::NotRunning
+                && server.state() == QProcess::NotRunning;
+        if (!done || client.exitStatus() != QProcess::NormalExit
+            || server.exitStatus() != QProcess::NormalExit || client.exitCode() != 0
+            || server.exitCode() != 0) {
             std::fprintf(stderr, "%s: a peer failed\n", qPrintable(nameOf(transport)));
             client.kill();
             server.kill();

@@ -339,7 +339,8 @@ QJsonObject runQLocalSocketFramed(const Job &job)
             send(message);
             socket->flush();
         };
-        onMessage = [&](const QByteArray &received) {
+        // sendOne is copied: onMessage outlives this block.
+        onMessage = [&, sendOne](const QByteArray &received) {
             ++done;
             if (job.server) {
                 recorder.samples.push_back(nowNs()
