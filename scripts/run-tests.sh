@@ -10,7 +10,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(linux windows)
+[ ${#stages[@]} -gt 0 ] || stages=(linux qt68 windows)
 
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT

@@ -22,6 +22,15 @@ load_cache("${build}" READ_WITH_PREFIX cache_ CMAKE_INSTALL_LIBDIR)
 set(libdir "usr/${cache_CMAKE_INSTALL_LIBDIR}")
 execute_process(COMMAND dpkg --print-architecture OUTPUT_VARIABLE arch
     OUTPUT_STRIP_TRAILING_WHITESPACE)
+# The package that holds this system's Qt Core, as dpkg-shlibdeps names it:
+# libqt6core6 on Debian 12, libqt6core6t64 on Debian 13 (the 64-bit time_t
+# transition renamed it).
+execute_process(COMMAND dpkg-query --search "/${libdir}/libQt6Core.so.6"
+    OUTPUT_VARIABLE qtcore_owner RESULT_VARIABLE result)
+if(NOT result EQUAL 0 OR NOT qtcore_owner MATCHES "^([^:,]+)[:,]")
+    message(FATAL_ERROR "No package holds /${libdir}/libQt6Core.so.6 (dpkg-query --search):\n${qtcore_owner}")
+endif()
+set(qtcore_package "${CMAKE_MATCH_1}")
 
 # Package|the files it must hold (at least), separated by commas.
 set(expected
@@ -48,8 +57,8 @@ foreach(entry IN LISTS expected)
     endif()
     # dpkg-shlibdeps computed the Qt runtime packages; the project's other
     # packages are named at this version.
-    if(NOT name MATCHES "-(dev|doc)$" AND NOT fields MATCHES "libqt6core6 \\(>= 6")
-        message(FATAL_ERROR "${deb}: no computed dependency on libqt6core6:\n${fields}")
+    if(NOT name MATCHES "-(dev|doc)$" AND NOT fields MATCHES "[ ,]${qtcore_package} \\(>= 6")
+        message(FATAL_ERROR "${deb}: no computed dependency on ${qtcore_package}:\n${fields}")
     endif()
     if(NOT name MATCHES "^(libipcsocket1|ipcsocket-doc)$"
        AND NOT fields MATCHES "libipcsocket1 \\(= ${VERSION}\\)")
