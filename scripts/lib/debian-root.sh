@@ -35,6 +35,10 @@ debian_root_run() {
     as_root unshare --mount --propagation private --fork --kill-child -- /bin/sh -euc '
         root=$1 mount=$2 workdir=$3
         shift 3
+        # The root made a mount point of its own: inside it, "/" is then one,
+        # and a nested debian_root_run (the fresh check runs the Qt 6.8
+        # stage, which makes its own root) can change its propagation.
+        mount --bind "$root" "$root"
         mount -t proc proc "$root/proc"
         mount --rbind /dev "$root/dev"
         mount --rbind /sys "$root/sys"
