@@ -121,8 +121,9 @@ public:
         QObject::connect(&deadline, &QTimer::timeout, &loop, &QEventLoop::quit);
         const auto onFinished = [&](int exitCode, QProcess::ExitStatus status) {
             const bool failed = status != QProcess::NormalExit || exitCode != 0;
-            if (failed || (client.state() == QProcess::NotRunning
-                           && server.state() == QProcess::NotRunning))
+            if (failed
+                || (client.state() == QProcess::NotRunning
+                    && server.state() == QProcess::NotRunning))
                 loop.quit();
         };
         QObject::connect(&client, &QProcess::finished, &loop, onFinished);
@@ -130,8 +131,8 @@ public:
         deadline.start(600000);
         if (client.state() != QProcess::NotRunning || server.state() != QProcess::NotRunning)
             loop.exec();
-        const bool done = client.state() == QProcess::NotRunning
-                && server.state() == QProcess::NotRunning;
+        const bool done
+                = client.state() == QProcess::NotRunning && server.state() == QProcess::NotRunning;
         if (!done || client.exitStatus() != QProcess::NormalExit
             || server.exitStatus() != QProcess::NormalExit || client.exitCode() != 0
             || server.exitCode() != 0) {
