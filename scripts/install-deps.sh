@@ -4,6 +4,7 @@
 # stage's root). Installs only what is missing, so a second run is quick and
 # needs no network.
 set -euo pipefail
+. "$(dirname "$0")/lib/common.sh"
 
 # A minimal system (debootstrap --variant=minbase) lacks even `file`, which
 # CPack's DEB generator runs.
@@ -26,18 +27,4 @@ if [ "${VERSION_CODENAME:-}" != bookworm ]; then
     packages+=(qdoc-qt6)
 fi
 
-missing=()
-for package in "${packages[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed"; then
-        missing+=("$package")
-    fi
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-    sudo="sudo"
-fi
-echo "Installing: ${missing[*]}"
-$sudo apt-get update -q
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+install_packages "${packages[@]}"
