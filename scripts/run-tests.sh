@@ -3,6 +3,7 @@
 # platform the README claims:
 #   linux    Qt 6.4 (Debian 12): normal, ASan+UBSan and TSan trees
 #   qt68     Qt 6.8 LTS (Debian 13, in a debootstrap root)
+#            (qt68-asan, its ASan+UBSan tree, runs when named)
 #   windows  MinGW-w64 cross build against Qt for Windows, run under Wine
 # With stage names as arguments, runs only those. Ends with one line a
 # stage and a total; exits non-zero if any test or stage failed.
@@ -20,7 +21,7 @@ trap 'rm -rf "$logs"' EXIT
 # stage is not the first, the root is made beside the stages before it.
 # Its host package (debootstrap) comes first: one apt-get at a time.
 qt68_setup=
-if [ "${stages[0]}" != qt68 ] && printf '%s\n' "${stages[@]}" | grep -qx qt68; then
+if [[ ${stages[0]} != qt68* ]] && printf '%s\n' "${stages[@]}" | grep -qx 'qt68\|qt68-asan'; then
     (. scripts/lib/common.sh && install_packages debootstrap)
     scripts/qt68/setup.sh >"$logs/qt68-setup.log" 2>&1 &
     qt68_setup=$!
@@ -36,10 +37,11 @@ for stage in "${stages[@]}"; do
     fi
     echo "=== stage $stage"
     started=$SECONDS
-    if [ "$stage" = qt68 ] && [ -n "$qt68_setup" ]; then
+    if [[ $stage == qt68* ]] && [ -n "$qt68_setup" ]; then
         # What it printed; a failure shows again in the stage's own set-up.
         wait "$qt68_setup" || true
         cat "$logs/qt68-setup.log"
+        qt68_setup=
     fi
     "$script" 2>&1 | tee "$logs/$stage.log"
     status=${PIPESTATUS[0]}

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Run inside the Debian 13 root by scripts/stages/qt68.sh: builds the normal
-# and the ASan+UBSan trees against Qt 6.8 and runs both with one ctest.
+# Run inside the Debian 13 root by the qt68 stages: builds one tree against
+# Qt 6.8 and runs its tests.
+#   build-and-test.sh normal   build-qt68 (the qt68 stage)
+#   build-and-test.sh asan     build-qt68-asan, ASan+UBSan (the qt68-asan stage)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -8,15 +10,22 @@ cd "$(dirname "$0")/../.."
 qt=$(qtpaths6 --qt-query QT_VERSION 2>/dev/null || echo unknown)
 echo "Debian $VERSION_ID ($VERSION_CODENAME), Qt $qt, $(g++ --version | head -n 1)"
 
-jobs=$(nproc)
-cmake -S . -B build-qt68 -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIPCSOCKET_TEST_SUFFIX=-qt68
-cmake --build build-qt68 --parallel "$jobs"
-cmake -S . -B build-qt68-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DIPCSOCKET_SANITIZE=ON \
-    -DIPCSOCKET_TEST_SUFFIX=-qt68-asan
-cmake --build build-qt68-asan --parallel "$jobs"
+case ${1:-normal} in
+normal)
+    tree=build-qt68
+    options=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DIPCSOCKET_TEST_SUFFIX=-qt68)
+    ;;
+asan)
+    tree=build-qt68-asan
+    options=(-DCMAKE_BUILD_TYPE=Debug -DIPCSOCKET_SANITIZE=ON -DIPCSOCKET_TEST_SUFFIX=-qt68-asan)
+    ;;
+*)
+    echo "build-and-test.sh: no tree '$1' (normal, asan)" >&2
+    exit 2
+    ;;
+esac
 
-mkdir -p build-qt68-all
-cat > build-qt68-all/CTestTestfile.cmake <<CTEST
-subdirs("$PWD/build-qt68" "$PWD/build-qt68-asan")
-CTEST
-exec ctest --test-dir build-qt68-all --output-on-failure --parallel "$jobs" --timeout 600
+jobs=$(nproc)
+cmake -S . -B "$tree" -G Ninja "${options[@]}"
+cmake --build "$tree" --parallel "$jobs"
+exec ctest --test-dir "$tree" --output-on-failure --parallel "$jobs" --timeout 600
