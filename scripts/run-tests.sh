@@ -16,32 +16,51 @@ stages=("$@")
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 
-# The Debian 13 root of the qt68 stage waits on the network and the disk,
-# not on the processors (some ten minutes on a fresh machine): when that
-# stage is not the first, the root is made beside the stages before it.
-# Its host package (debootstrap) comes first: one apt-get at a time.
-qt68_setup=
-if [[ ${stages[0]} != qt68* ]] && printf '%s\n' "${stages[@]}" | grep -qx 'qt68\|qt68-asan'; then
-    (. scripts/lib/common.sh && install_packages debootstrap)
-    scripts/qt68/setup.sh >"$logs/qt68-setup.log" 2>&1 &
-    qt68_setup=$!
+for stage in "${stages[@]}"; do
+    if [ ! -x "scripts/stages/$stage.sh" ]; then
+        echo "run-tests.sh: no stage '$stage' (scripts/stages/*.sh)" >&2
+        exit 2
+    fi
+done
+
+# Set-up that waits on the network and the disk rather than the processors
+# runs beside the stages before its own: the Debian 13 root of the qt68
+# stages (some ten minutes on a fresh machine), and the Windows stage's
+# packages, Qt's source and Wine prefix. Host packages go one apt-get at a
+# time: the Linux stage's and debootstrap are installed before anything
+# runs beside, so that only the Windows set-up installs any then.
+. scripts/lib/common.sh
+declare -A early
+has_stage() { printf '%s\n' "${stages[@]}" | grep -qx "$1"; }
+start_early() {
+    local name=$1
+    shift
+    "$@" >"$logs/$name-setup.log" 2>&1 &
+    early[$name]=$!
+}
+if [ "${#stages[@]}" -gt 1 ]; then
+    ! has_stage linux || scripts/install-deps.sh
+    if [[ ${stages[0]} != qt68* ]] && has_stage 'qt68\|qt68-asan'; then
+        install_packages debootstrap
+        start_early qt68 scripts/qt68/setup.sh
+    fi
+    if [ "${stages[0]}" != windows ] && has_stage windows; then
+        start_early windows scripts/windows/setup.sh --prepare
+    fi
 fi
 summary=()
 total_passed=0
 total_failed=0
 for stage in "${stages[@]}"; do
     script=scripts/stages/$stage.sh
-    if [ ! -x "$script" ]; then
-        echo "run-tests.sh: no stage '$stage' (scripts/stages/*.sh)" >&2
-        exit 2
-    fi
     echo "=== stage $stage"
     started=$SECONDS
-    if [[ $stage == qt68* ]] && [ -n "$qt68_setup" ]; then
+    name=${stage%-asan}
+    if [ -n "${early[$name]:-}" ]; then
         # What it printed; a failure shows again in the stage's own set-up.
-        wait "$qt68_setup" || true
-        cat "$logs/qt68-setup.log"
-        qt68_setup=
+        wait "${early[$name]}" || true
+        cat "$logs/$name-setup.log"
+        unset "early[$name]"
     fi
     "$script" 2>&1 | tee "$logs/$stage.log"
     status=${PIPESTATUS[0]}

@@ -6,6 +6,7 @@
 # with the cache warm only checks it. Prints the variables that the stage
 # uses (QT_WIN, WINEPREFIX, WINEPATH) as shell assignments.
 # IPCSOCKET_WINEPREFIX, if set, names the Wine prefix to use (made if new).
+# With --prepare it does all of that but building Qt, and prints nothing.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/common.sh"
@@ -29,18 +30,50 @@ features=(
 )
 stamp="$version ${features[*]} $(sha1sum "$here/mingw-toolchain.cmake" | cut -c1-12)"
 
-if [ "$(cat "$qt/.stamp" 2>/dev/null)" != "$stamp" ]; then
-    started=$SECONDS
-    src=$cache/src
-    rm -rf "$src" "$qt"
+src=$cache/src
+
+# Debian's qtbase source of this version, unpacked in $src, once.
+fetch_source() {
+    [ "$(cat "$src/.version" 2>/dev/null)" = "$version" ] && return 0
+    rm -rf "$src"
     mkdir -p "$src" "$cache/apt/lists/partial"
     # A private apt list with Debian's source packages, from this machine's
     # own mirror: the system's apt configuration is left as it is.
     echo "deb-src $(debian_mirror) bookworm main" > "$cache/apt/sources.list"
-    apt_opts=(-o Dir::Etc::SourceList="$cache/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
-              -o Dir::State::Lists="$cache/apt/lists" -o Debug::NoLocking=1)
+    local apt_opts=(-o Dir::Etc::SourceList="$cache/apt/sources.list"
+                    -o Dir::Etc::SourceParts=/dev/null
+                    -o Dir::State::Lists="$cache/apt/lists" -o Debug::NoLocking=1)
     apt-get -q "${apt_opts[@]}" update >&2
     (cd "$src" && apt-get -q "${apt_opts[@]}" source "qt6-base=$version") >&2
+    echo "$version" > "$src/.version"
+}
+
+# IPCSOCKET_WINEPREFIX gives a run a prefix of its own, so that its
+# "wineserver -k" at the end leaves another run's Wine processes alone.
+export WINEPREFIX=${IPCSOCKET_WINEPREFIX:-$cache/wineprefix}
+export WINEDEBUG=-all
+export WINEDLLOVERRIDES="mscoree,mshtml="
+make_prefix() {
+    [ -f "$WINEPREFIX/system.reg" ] && return 0
+    # A prefix of its own, made headless (no Mono or Gecko dialogs).
+    DISPLAY= wineboot --init >&2 2>/dev/null || true
+    wineserver --wait || true
+}
+
+qt_is_built() { [ "$(cat "$qt/.stamp" 2>/dev/null)" = "$stamp" ]; }
+
+# --prepare: what waits on the network and the disk only (run-tests.sh runs
+# it beside the stages before this one); the build is left to the stage.
+if [ "${1:-}" = --prepare ]; then
+    qt_is_built || fetch_source
+    make_prefix
+    exit 0
+fi
+
+if ! qt_is_built; then
+    started=$SECONDS
+    rm -rf "$qt"
+    fetch_source
     qtbase=$(find "$src" -maxdepth 1 -mindepth 1 -type d -name 'qt6-base-*' | head -n 1)
     cmake -S "$qtbase" -B "$cache/qtbuild" -G Ninja \
         -DCMAKE_TOOLCHAIN_FILE="$here/mingw-toolchain.cmake" \
@@ -53,21 +86,11 @@ if [ "$(cat "$qt/.stamp" 2>/dev/null)" != "$stamp" ]; then
     echo "$stamp" > "$qt/.stamp"
     echo "Qt $upstream for Windows built in $((SECONDS - started)) s: $(du -sh "$qt" | cut -f1)" >&2
 fi
+make_prefix
 
 # The MinGW runtime DLLs that every program built here needs.
 mingw_runtime=$(dirname "$(x86_64-w64-mingw32-g++-posix -print-file-name=libstdc++-6.dll)")
 pthread_runtime=$(dirname "$(x86_64-w64-mingw32-g++-posix -print-file-name=libwinpthread-1.dll)")
-
-# IPCSOCKET_WINEPREFIX gives a run a prefix of its own, so that its
-# "wineserver -k" at the end leaves another run's Wine processes alone.
-export WINEPREFIX=${IPCSOCKET_WINEPREFIX:-$cache/wineprefix}
-export WINEDEBUG=-all
-export WINEDLLOVERRIDES="mscoree,mshtml="
-if [ ! -f "$WINEPREFIX/system.reg" ]; then
-    # A prefix of its own, made headless (no Mono or Gecko dialogs).
-    DISPLAY= wineboot --init >&2 2>/dev/null || true
-    wineserver --wait || true
-fi
 
 to_windows() { echo "Z:${1//\//\\}"; }
 cat <<VARS
