@@ -27,7 +27,8 @@ cmake --build "$tree" --parallel "$(nproc)"
 wineserver -p
 wine cmd /c exit 0 >/dev/null 2>&1 || true
 
-# Every test is bounded: its TIMEOUT, else --timeout.
+# Every test is bounded: its TIMEOUT (300 s), else --timeout; under it,
+# wine-run.sh's watchdog (280 s) prints a hung test's report.
 status=0
 ctest --test-dir "$tree" --output-on-failure --timeout 300 --parallel "$(nproc)" || status=$?
 exit "$status"

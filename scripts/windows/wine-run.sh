@@ -16,9 +16,16 @@ case "$(basename "$program")" in
 tst_*)
     report=$(mktemp)
     trap 'rm -f "$report"' EXIT
-    wine "$program" "$@" -o "$report,txt"
+    # A watchdog below ctest's own time-out, so that a test that hangs
+    # still shows its report: the last line is where it stopped.
+    limit=${IPCSOCKET_WINE_TIMEOUT:-280}
+    timeout --kill-after=10 "$limit" wine "$program" "$@" -o "$report,txt"
     status=$?
     cat "$report"
+    if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+        echo "wine-run.sh: $(basename "$program") did not end within $limit s;" \
+            "it stopped after the last line above" >&2
+    fi
     exit "$status"
     ;;
 *)
