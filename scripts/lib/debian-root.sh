@@ -30,7 +30,6 @@ debian_root_run() {
     local root=$1 mount=$2 workdir=$3
     shift 3
     as_root cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
-    [ -z "$mount" ] || as_root mkdir -p "$root$mount"
     # shellcheck disable=SC2016 # expanded by the inner shell
     as_root unshare --mount --propagation private --fork --kill-child -- /bin/sh -euc '
         root=$1 mount=$2 workdir=$3
@@ -43,7 +42,12 @@ debian_root_run() {
         mount --rbind /dev "$root/dev"
         mount --rbind /sys "$root/sys"
         mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"
-        [ -z "$mount" ] || mount --bind "$mount" "$root$mount"
+        # Made only now: a work tree under /tmp needs its mount point in
+        # the private /tmp just mounted, which hides the one beneath.
+        if [ -n "$mount" ]; then
+            mkdir -p "$root$mount"
+            mount --bind "$mount" "$root$mount"
+        fi
         exec chroot "$root" /usr/bin/env -i \
             HOME=/root TERM="${TERM:-dumb}" LANG=C.UTF-8 \
             PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
