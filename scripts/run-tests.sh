@@ -23,12 +23,14 @@ for stage in "${stages[@]}"; do
     fi
 done
 
-# Set-up that waits on the network and the disk rather than the processors
-# runs beside the stages before its own: the Debian 13 root of the qt68
-# stages (some ten minutes on a fresh machine), and the Windows stage's
-# packages, Qt's source and Wine prefix. Host packages go one apt-get at a
-# time: the Linux stage's and debootstrap are installed before anything
-# runs beside, so that only the Windows set-up installs any then.
+# Set-up runs beside the stages before its own: the Debian 13 root of the
+# qt68 stages (some ten minutes of network and disk on a fresh machine),
+# and the Windows stage's packages, Wine prefix and Qt for Windows, whose
+# build (most of a fresh run) takes, at the lowest priority, what the
+# stages before leave of the processors while their tests wait on sockets
+# and processes. Host packages go one apt-get at a time: the Linux stage's
+# and debootstrap are installed before anything runs beside, so that only
+# the Windows set-up installs any then.
 . scripts/lib/common.sh
 declare -A early
 has_stage() { printf '%s\n' "${stages[@]}" | grep -qx "$1"; }
@@ -45,7 +47,8 @@ if [ "${#stages[@]}" -gt 1 ]; then
         start_early qt68 scripts/qt68/setup.sh
     fi
     if [ "${stages[0]}" != windows ] && has_stage windows; then
-        start_early windows scripts/windows/setup.sh --prepare
+        # Its output is the stage's variables: the stage asks for them again.
+        start_early windows nice -n 19 sh -c 'scripts/windows/setup.sh >/dev/null'
     fi
 fi
 summary=()

@@ -6,7 +6,6 @@
 # with the cache warm only checks it. Prints the variables that the stage
 # uses (QT_WIN, WINEPREFIX, WINEPATH) as shell assignments.
 # IPCSOCKET_WINEPREFIX, if set, names the Wine prefix to use (made if new).
-# With --prepare it does all of that but building Qt, and prints nothing.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/common.sh"
@@ -27,6 +26,19 @@ features=(
     # Not implied by ssl=OFF: the Schannel TLS plugin is built otherwise,
     # and does not compile without ssl.
     -DFEATURE_schannel=OFF
+    # What neither the project nor QtTest uses: a fifth fewer files to
+    # compile (302 instead of 373), the build being most of a fresh run.
+    -DFEATURE_http=OFF -DFEATURE_udpsocket=OFF -DFEATURE_networkproxy=OFF
+    -DFEATURE_socks5=OFF -DFEATURE_networkdiskcache=OFF -DFEATURE_dnslookup=OFF
+    -DFEATURE_topleveldomain=OFF -DFEATURE_sspi=OFF -DFEATURE_gssapi=OFF
+    -DFEATURE_dtls=OFF -DFEATURE_ocsp=OFF -DFEATURE_animation=OFF
+    -DFEATURE_easingcurve=OFF -DFEATURE_mimetype=OFF -DFEATURE_settings=OFF
+    -DFEATURE_timezone=OFF -DFEATURE_datetimeparser=OFF
+    -DFEATURE_islamiccivilcalendar=OFF -DFEATURE_jalalicalendar=OFF
+    -DFEATURE_hijricalendar=OFF -DFEATURE_sharedmemory=OFF
+    -DFEATURE_systemsemaphore=OFF -DFEATURE_filesystemwatcher=OFF
+    -DFEATURE_translation=OFF -DFEATURE_itemmodel=OFF -DFEATURE_commandlineparser=OFF
+    -DFEATURE_xmlstream=OFF -DFEATURE_future=OFF
 )
 stamp="$version ${features[*]} $(sha1sum "$here/mingw-toolchain.cmake" | cut -c1-12)"
 
@@ -61,14 +73,6 @@ make_prefix() {
 }
 
 qt_is_built() { [ "$(cat "$qt/.stamp" 2>/dev/null)" = "$stamp" ]; }
-
-# --prepare: what waits on the network and the disk only (run-tests.sh runs
-# it beside the stages before this one); the build is left to the stage.
-if [ "${1:-}" = --prepare ]; then
-    qt_is_built || fetch_source
-    make_prefix
-    exit 0
-fi
 
 if ! qt_is_built; then
     started=$SECONDS
