@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "chatwindow.h"
+#include "standardinputlines.h"
 #include "ui_chatwindow.h"
 
 #include <ipcsocket.h>
 #include <ipcsocketwidget.h>
 
-#include <QtCore/qsocketnotifier.h>
 #include <QtGui/qevent.h>
 
 #include <cstdio>
-#include <unistd.h>
 
 namespace {
 
@@ -79,22 +78,11 @@ bool ChatWindow::send(const QString &message)
     return true;
 }
 
-void ChatWindow::sendLinesFrom(int descriptor)
+void ChatWindow::sendLinesFromStandardInput()
 {
-    auto *notifier = new QSocketNotifier(descriptor, QSocketNotifier::Read, this);
-    QObject::connect(notifier, &QSocketNotifier::activated, this, [this, notifier, descriptor] {
-        char buffer[4096];
-        const ssize_t n = ::read(descriptor, buffer, sizeof(buffer));
-        if (n <= 0) {
-            notifier->setEnabled(false); // end of input: the window stays
-            return;
-        }
-        m_inputLine.append(buffer, qsizetype(n));
-        for (qsizetype end; (end = m_inputLine.indexOf('\n')) >= 0;) {
-            send(QString::fromUtf8(m_inputLine.left(end)));
-            m_inputLine.remove(0, end + 1);
-        }
-    });
+    auto *input = new StandardInputLines(this);
+    QObject::connect(input, &StandardInputLines::lineRead, this,
+                     [this](const QString &line) { send(line); });
 }
 
 bool ChatWindow::eventFilter(QObject *watched, QEvent *event)

@@ -24,9 +24,9 @@ public:
 
     IPCSocketWidget *socketWidget() const;
 
-    // Sends each line that arrives on the descriptor (standard input, for
-    // scripts) as a message.
-    void sendLinesFrom(int descriptor);
+    // Sends each line that arrives on standard input (for scripts) as a
+    // message; the window stays at the end of the input.
+    void sendLinesFromStandardInput();
 
 public Q_SLOTS:
     void sendMessage();
@@ -47,7 +47,6 @@ private:
 
     std::unique_ptr<Ui::ChatWindow> m_ui;
     ChatProtocol::Reader m_reader;
-    QByteArray m_inputLine;
 };
 
 #endif // CHATWINDOW_H

@@ -8,8 +8,6 @@
 #include <QtCore/qtimer.h>
 #include <QtWidgets/qapplication.h>
 
-#include <unistd.h>
-
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
@@ -48,6 +46,6 @@ int main(int argc, char *argv[])
     else if (parser.isSet(connectOption))
         QTimer::singleShot(0, socket, &IPCSocketWidget::connect);
     if (parser.isSet(stdinOption))
-        window.sendLinesFrom(STDIN_FILENO);
+        window.sendLinesFromStandardInput();
     return app.exec();
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "chatprotocol.h"
 #include "chatwindow.h"
+#include "socketfile.h"
 
 #include <ipcsocket.h>
 #include <ipcsocketwidget.h>
@@ -91,7 +92,12 @@ struct Process
     QStringList rows()
     {
         output += QString::fromUtf8(process.readAllStandardOutput());
-        return output.split(u'\n');
+        QStringList rows = output.split(u'\n');
+        for (QString &row : rows) {
+            if (row.endsWith(u'\r')) // on Windows, stdout ends lines so
+                row.chop(1);
+        }
+        return rows;
     }
     bool said(const QString &row) { return rows().contains(row); }
     bool saidRowStartingWith(const QString &prefix)
@@ -132,7 +138,8 @@ private:
 
 void tst_ChatDemo::init()
 {
-    m_dir = std::make_unique<QTemporaryDir>(QStringLiteral("/tmp/chatXXXXXX"));
+    m_dir = std::make_unique<QTemporaryDir>(
+            SocketFile::temporaryFolderTemplate(QStringLiteral("chat")));
     m_path = m_dir->filePath(QStringLiteral("chat.sock"));
 }
 
@@ -320,7 +327,7 @@ void tst_ChatDemo::chatdemoProcess()
     Process chat({QStringLiteral("--listen"), QStringLiteral("--path"), m_path});
     IPCSocket socket;
     socket.setPath(m_path);
-    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(m_path), Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(SocketFile::exists(m_path), Timeout);
     QVERIFY(socket.connect());
     QTRY_VERIFY_WITH_TIMEOUT(chat.said(QStringLiteral("Connected")), Timeout);
     // Sent in two pieces, cut inside a character: still one row.
@@ -338,14 +345,20 @@ void tst_ChatDemo::chatdemoProcess()
 void tst_ChatDemo::twoChatdemoProcesses()
 {
     Process listener({QStringLiteral("--listen"), QStringLiteral("--path"), m_path});
-    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(m_path), Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(SocketFile::exists(m_path), Timeout);
     Process connector({QStringLiteral("--connect"), QStringLiteral("--stdin"),
                        QStringLiteral("--path"), m_path});
     QTRY_VERIFY_WITH_TIMEOUT(listener.said(QStringLiteral("Connected")), Timeout);
     QTRY_VERIFY_WITH_TIMEOUT(connector.said(QStringLiteral("Connected")), Timeout);
     connector.process.write("Hallo, 世界\n");
     QTRY_VERIFY_WITH_TIMEOUT(listener.said(QStringLiteral("DataReceived: Hallo, 世界")), Timeout);
+#ifdef Q_OS_WIN
+    // terminate() asks a Windows program's windows to close, and an
+    // offscreen one has none the system knows: the process is ended.
+    listener.process.kill();
+#else
     listener.process.terminate();
+#endif
     QTRY_VERIFY_WITH_TIMEOUT(connector.saidRowStartingWith(QStringLiteral("Error: 102 ")), Timeout);
 }
 
