@@ -26,7 +26,8 @@ IPCSocketLocalSocketTransport::IPCSocketLocalSocketTransport(QLocalSocket *socke
         m_announced = m_socket->bytesAvailable();
         emit readyRead();
     });
-    QObject::connect(socket, &QLocalSocket::bytesWritten, this, &IPCSocketTransport::bytesWritten);
+    QObject::connect(socket, &QLocalSocket::bytesWritten, this,
+                     &IPCSocketLocalSocketTransport::reportConfirmed);
     QObject::connect(socket, &QLocalSocket::disconnected, this,
                      [this] { end(QStringLiteral("the peer closed it")); });
     QObject::connect(socket, &QLocalSocket::errorOccurred, this,
@@ -115,16 +116,37 @@ bool IPCSocketLocalSocketTransport::canReadLine()
 
 qint64 IPCSocketLocalSocketTransport::write(const char *data, qint64 size)
 {
-    return isConnected() ? m_socket->write(data, size) : -1;
+    const qint64 n = isConnected() ? m_socket->write(data, size) : -1;
+    m_handedOver += qMax<qint64>(n, 0);
+    return n;
+}
+
+void IPCSocketLocalSocketTransport::reportConfirmed()
+{
+    // QLocalSocket does not emit bytesWritten() inside a slot of its own
+    // bytesWritten(): a flush() there takes in confirmations that nobody
+    // then hears of, and a writer driven by bytesWritten() would wait for
+    // ever. What went is counted instead, from what is still queued.
+    if (!isConnected())
+        return;
+    const qint64 confirmed = m_handedOver - m_socket->bytesToWrite();
+    if (confirmed <= m_confirmed)
+        return;
+    const qint64 bytes = confirmed - m_confirmed;
+    m_confirmed = confirmed;
+    emit bytesWritten(bytes);
 }
 
 qint64 IPCSocketLocalSocketTransport::writeFrame(const char *head, qsizetype headSize,
                                                  const QByteArray &payload)
 {
     // QIODevice keeps a large QByteArray in its write buffer by reference.
-    if (!isConnected() || m_socket->write(head, headSize) < 0 || !m_socket
-        || m_socket->write(payload) < 0)
+    if (!isConnected() || m_socket->write(head, headSize) < 0)
         return -1;
+    m_handedOver += headSize;
+    if (!m_socket || m_socket->write(payload) < 0)
+        return -1;
+    m_handedOver += payload.size();
     return headSize + payload.size();
 }
 
@@ -143,10 +165,13 @@ bool IPCSocketLocalSocketTransport::flush()
     // has not confirmed yet went all the same; bytesWritten() follows from
     // the event loop.
     const bool inFlight = m_socket->bytesToWrite() > 0;
-    return m_socket->flush() || inFlight;
+    const bool wrote = m_socket->flush() || inFlight;
 #else
-    return m_socket->flush();
+    const bool wrote = m_socket->flush();
 #endif
+    if (m_socket)
+        reportConfirmed();
+    return wrote;
 }
 
 bool IPCSocketLocalSocketTransport::isConnected() const
@@ -164,9 +189,12 @@ void IPCSocketLocalSocketTransport::poll()
     catchUp(); // without an event loop the queued one never comes
     if (!m_socket)
         return;
+    const QPointer<IPCSocketLocalSocketTransport> guard(this);
     if (m_socket->bytesToWrite() > 0)
         m_socket->flush();
-    if (m_socket)
+    if (guard && m_socket)
+        reportConfirmed();
+    if (guard && m_socket)
         m_socket->waitForReadyRead(0);
 }
 

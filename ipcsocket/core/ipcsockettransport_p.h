@@ -218,6 +218,7 @@ private:
     void end(const QString &cause);
     void closeSpare();
     void catchUp();
+    void reportConfirmed();
 
     QLocalSocket *m_socket; // nullptr once the connection has ended
     // Unix: a second descriptor of the connection. A write that fails on a
@@ -232,6 +233,10 @@ private:
     // are not read yet: what it holds beyond that at the end was never
     // announced.
     qint64 m_announced = 0;
+    // What QLocalSocket took from write(), and how much of it went (it
+    // has left QLocalSocket's queue) and was reported by bytesWritten().
+    qint64 m_handedOver = 0;
+    qint64 m_confirmed = 0;
 };
 
 namespace IPCSocketTransports {
