@@ -133,6 +133,7 @@ private Q_SLOTS:
     void dataStream();
 
     void bytesWrittenReported();
+    void bytesWrittenWhenSlotFlushes();
     void deleteInsideSlots();
     void receiversComeAndGo();
     void receiversInOtherThreads();
@@ -1517,6 +1518,34 @@ void tst_IPCSocket::bytesWrittenReported()
     QObject::connect(&b, &IPCSocket::dataAvailable, this, [&] { received += b.readAll().size(); });
     fill();
     QTRY_COMPARE_WITH_TIMEOUT(received, total + 8, LongTimeout); // with the 8 from before
+}
+
+void tst_IPCSocket::bytesWrittenWhenSlotFlushes()
+{
+    // Every write is confirmed, also one that a bytesWritten() slot writes
+    // and flushes at once: Qt's sockets do not emit bytesWritten() inside
+    // a slot of their own, so a transport that only passed their signal on
+    // lost that confirmation, and a writer that waits for it stalled. Small
+    // writes into an empty buffer: each flush() sends all of it.
+    IPCSocket a, b;
+    connectPair(a, b);
+    const QByteArray chunk = pattern(0, 100);
+    const int chunks = 50;
+    int sent = 1;
+    qint64 confirmed = 0;
+    QObject::connect(&a, &IPCSocket::bytesWritten, this, [&](qint64 bytes) {
+        confirmed += bytes;
+        if (sent < chunks && confirmed == sent * chunk.size()) {
+            ++sent;
+            a.write(chunk);
+            a.flush();
+        }
+    });
+    a.write(chunk);
+    QTRY_COMPARE_WITH_TIMEOUT(confirmed, qint64(chunks) * chunk.size(), Timeout);
+    QCOMPARE(sent, chunks);
+    QTRY_COMPARE_WITH_TIMEOUT(b.bytesAvailable(), qint64(chunks) * chunk.size(), Timeout);
+    QCOMPARE(a.bytesLeftToSend(), 0);
 }
 
 void tst_IPCSocket::deleteInsideSlots()
