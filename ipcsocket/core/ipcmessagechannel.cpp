@@ -60,15 +60,16 @@ void IPCMessageChannelPrivate::resetReader()
 void IPCMessageChannelPrivate::readFrames()
 {
     Q_Q(IPCMessageChannel);
-    const QPointer<IPCMessageChannel> guard(q);
-    const QPointer<IPCSocket> reading = socket;
-    const quint64 stream = generation;
-    // A receiver may delete the channel or the socket, close the socket or
-    // set another one; then this stream is no longer ours to read.
-    const auto stillOurs
-            = [&] { return guard && reading && socket == reading && generation == stream; };
+    IPCSocket *const reading = socket;
     if (!reading)
         return;
+    // A receiver may delete the channel or the socket, close the socket or
+    // set another one; then this stream is no longer ours to read. Each of
+    // the last three passes resetReader() (destroyed(), aboutToClose(),
+    // detach()), which starts a new generation.
+    const QPointer<IPCMessageChannel> guard(q);
+    const quint64 stream = generation;
+    const auto stillOurs = [&] { return guard && generation == stream; };
     IPCSocketPrivate *const device = IPCSocketPrivate::get(reading);
     // Bytes taken in place are announced as read() announces them, once a
     // frame; but only when someone listens (asking costs less than
@@ -76,11 +77,13 @@ void IPCMessageChannelPrivate::readFrames()
     const bool announce = device->isBytesAvailableWatched();
 
     // Only what has arrived is read: a large message fills its payload
-    // over many calls, and the event loop runs between them.
-    while (stillOurs()) {
+    // over many calls, and the event loop runs between them. Whether the
+    // stream is still ours is asked after whatever may have run receivers,
+    // not on every turn: with many small messages a turn costs little else.
+    for (;;) {
         switch (reader.state()) {
         case IPCMessageFrameReader::State::Message:
-            if (!deliver())
+            if (!deliver() || !stillOurs())
                 return;
             continue;
         case IPCMessageFrameReader::State::Invalid:
@@ -93,9 +96,12 @@ void IPCMessageChannelPrivate::readFrames()
         // (taken before its message is delivered: the receivers may read).
         if (const QByteArrayView buffered = device->readBuffer(); !buffered.isEmpty()) {
             device->consume(reader.feed(buffered.data(), buffered.size()));
-            if (announce)
+            if (announce) {
                 emit reading->bytesAvailableChanged();
-            continue; // its receivers may have done anything
+                if (!stillOurs())
+                    return;
+            }
+            continue;
         }
         if (reading->bytesAvailable() <= 0)
             return;
