@@ -147,6 +147,8 @@ private:
     bool scheduleEndOfPass();
     // Copies bytes to the end of the queue.
     void append(const char *data, qint64 size);
+    // Room for size more bytes at the end of the queue, counted as queued.
+    char *collectSpace(qint64 size);
     // Emits bytesWritten() for what went, once at a time.
     void reportWritten(qint64 bytes);
     void end(const QString &cause);

@@ -169,10 +169,12 @@ qint64 IPCSocketDescriptorTransport::writeFrame(const char *head, qsizetype head
     // Below this, copying the payload costs less than keeping a reference.
     constexpr qsizetype CopiedPayload = 4096;
     if (!isQuiet()) {
-        append(head, headSize);
         if (payload.size() <= CopiedPayload) {
-            append(payload.constData(), payload.size());
+            char *out = collectSpace(size);
+            std::memcpy(out, head, size_t(headSize));
+            std::memcpy(out + headSize, payload.constData(), size_t(payload.size()));
         } else {
+            append(head, headSize);
             m_out.push_back({payload, 0, payload.size(), false});
             m_outBytes += payload.size();
         }
@@ -197,8 +199,12 @@ qint64 IPCSocketDescriptorTransport::writeFrame(const char *head, qsizetype head
 
 void IPCSocketDescriptorTransport::append(const char *data, qint64 size)
 {
-    if (size <= 0)
-        return;
+    if (size > 0)
+        std::memcpy(collectSpace(size), data, size_t(size));
+}
+
+char *IPCSocketDescriptorTransport::collectSpace(qint64 size)
+{
     // Small writes go together into one chunk of our own, allocated once
     // at its full size: one vector of one sendmsg(2) for all of them.
     constexpr qsizetype ChunkCapacity = 64 * 1024;
@@ -214,9 +220,10 @@ void IPCSocketDescriptorTransport::append(const char *data, qint64 size)
         m_out.push_back(std::move(chunk));
     }
     Chunk &back = m_out.back();
-    std::memcpy(back.bytes.data() + back.end, data, size_t(size));
+    char *const space = back.bytes.data() + back.end;
     back.end += qsizetype(size);
     m_outBytes += size;
+    return space;
 }
 
 void IPCSocketDescriptorTransport::sentAtOnce()
