@@ -5,6 +5,9 @@
 #   qt68     Qt 6.8 LTS (Debian 13, in a debootstrap root)
 #            (qt68-asan, its ASan+UBSan tree, runs when named)
 #   windows  MinGW-w64 cross build against Qt for Windows, run under Wine
+#            (windows-widgets, the widgets and the chat demo on a Qt for
+#            Windows with Gui, runs when named: that Qt has about three
+#            times the files to build)
 # With stage names as arguments, runs only those. Ends with one line a
 # stage and a total; exits non-zero if any test or stage failed.
 set -uo pipefail
@@ -49,6 +52,9 @@ if [ "${#stages[@]}" -gt 1 ]; then
     if [ "${stages[0]}" != windows ] && has_stage windows; then
         # Its output is the stage's variables: the stage asks for them again.
         start_early windows nice -n 19 sh -c 'scripts/windows/setup.sh >/dev/null'
+    fi
+    if [ "${stages[0]}" != windows-widgets ] && has_stage windows-widgets; then
+        start_early windows-widgets nice -n 19 sh -c 'scripts/windows/setup.sh --widgets >/dev/null'
     fi
 fi
 summary=()
