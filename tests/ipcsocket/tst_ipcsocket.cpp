@@ -1810,7 +1810,8 @@ void tst_IPCSocket::largeTransferBetweenProcesses()
     Peer source({QStringLiteral("connect"), path, QStringLiteral("stream"), QString::number(size)});
     const QByteArray sentLine = source.waitForLine("sent ");
     const QByteArray receivedLine = sink.waitForLine("received ");
-    QVERIFY(!sentLine.isEmpty());
+    QVERIFY2(!sentLine.isEmpty(), qPrintable(source.describe()));
+    QVERIFY2(!receivedLine.isEmpty(), qPrintable(sink.describe()));
     QCOMPARE(receivedLine.mid(9), sentLine.mid(5));
 }
 

@@ -111,5 +111,10 @@ QString PeerProcess::describe() const
     QStringList said;
     for (const QByteArray &line : m_lines)
         said.append(QString::fromLocal8Bit(line));
-    return QStringLiteral("peer %1 said [%2]").arg(m_processId).arg(said.join(u" | "));
+    QString end = QStringLiteral("runs");
+    if (m_process.state() == QProcess::NotRunning)
+        end = m_process.exitStatus() == QProcess::CrashExit
+                      ? QStringLiteral("crashed")
+                      : QStringLiteral("exited with %1").arg(m_process.exitCode());
+    return QStringLiteral("peer %1 said [%2], %3").arg(m_processId).arg(said.join(u" | "), end);
 }
