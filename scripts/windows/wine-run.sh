@@ -10,6 +10,12 @@
 # writes it to a file, printed here when the test ends, crashed or not.
 set -u
 export QT_FORCE_STDERR_LOGGING=1
+# Wine hands no QT_* variable of ours to a Windows program (they would be
+# for the Linux Qt) unless it is named WINEQT_*: QT_QPA_PLATFORM=offscreen,
+# which ctest sets for every test, and the one above reach it that way.
+for name in $(compgen -e | grep '^QT_'); do
+    export "WINE$name=${!name}"
+done
 program=$1
 shift
 case "$(basename "$program")" in
