@@ -123,6 +123,10 @@ public:
 private:
     // Reads what the system holds; emits readyRead() and, at the end, ended().
     bool readAvailable();
+    // Copies from the buffer: bytes copied.
+    qint64 takeBuffered(char *data, qint64 maxSize);
+    // Grows the buffer by room bytes to be read into: where they begin.
+    qsizetype prepareBufferTail(qint64 room);
     // read(2) into the end of the buffer: bytes read, 0 at the end, -1.
     qint64 readIntoBuffer(qint64 maxSize);
     // Moves what waits in the system into the buffer (for peek()).
@@ -161,6 +165,7 @@ private:
     QByteArray m_in;
     qsizetype m_inOffset = 0;
     qint64 m_inSystem = 0; // readable, still in the system (FIONREAD)
+    bool m_bulk = false; // the last read filled a whole slice
     // Queued bytes: small writes copied together into chunks of our own,
     // large payloads of writeFrame() by reference. begin: how much of the
     // chunk has gone.

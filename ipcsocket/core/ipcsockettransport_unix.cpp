@@ -83,33 +83,48 @@ void IPCSocketDescriptorTransport::consume(qsizetype bytes)
 
 qint64 IPCSocketDescriptorTransport::read(char *data, qint64 maxSize)
 {
-    // What waits in the system goes in one read(2): straight into the
-    // reader's memory when all of it fits there (one copy, as with raw
-    // sockets), else into the buffer first. Draining in several smaller
-    // reads would wake a writer on the same core once for each.
-    // A read that the buffer satisfies leaves the system alone.
-    const qint64 buffered = m_in.size() - m_inOffset;
-    if (m_inSystem > 0 && maxSize > buffered && maxSize - buffered < m_inSystem)
-        pullFromSystem();
-    qint64 n = qMin<qint64>(maxSize, m_in.size() - m_inOffset);
-    if (n > 0) {
-        std::memcpy(data, m_in.constData() + m_inOffset, size_t(n));
-        m_inOffset += qsizetype(n);
-        if (m_inOffset == m_in.size()) {
-            // resize() keeps the capacity: the next message reuses it.
-            m_in.resize(0);
-            m_inOffset = 0;
-        }
-    }
+    qint64 n = takeBuffered(data, maxSize);
+    const qint64 wanted = maxSize - n;
     // The end of the stream is left to readAvailable().
-    if (n < maxSize && m_inSystem > 0 && m_fd >= 0) {
-        ssize_t r;
-        do {
-            r = ::read(m_fd, data + n, size_t(maxSize - n));
-        } while (r < 0 && errno == EINTR);
-        if (r > 0)
-            n += r;
-        m_inSystem = 0;
+    if (wanted <= 0 || m_inSystem <= 0 || m_fd < 0)
+        return n;
+    // A small read takes all that waits in the system into the buffer at
+    // once: draining it in many small reads would cost a system call each
+    // and wake a writer on the same core once for each.
+    if (wanted < FirstSlice && wanted < m_inSystem) {
+        pullFromSystem();
+        return n + takeBuffered(data + n, wanted);
+    }
+    // A large one comes straight from the system into the reader's memory
+    // (one copy, as with raw sockets), and what follows it, up to a slice,
+    // into the buffer in the same call: a message channel reading a large
+    // payload finds the next frame's header there, without a double copy
+    // of a whole system buffer's worth.
+    const qsizetype old = prepareBufferTail(FirstSlice);
+    iovec vectors[2] = {{data + n, size_t(wanted)}, {m_in.data() + old, size_t(FirstSlice)}};
+    ssize_t r;
+    do {
+        r = ::readv(m_fd, vectors, 2);
+    } while (r < 0 && errno == EINTR);
+    const qint64 got = qMax<ssize_t>(r, 0);
+    m_in.resize(old + qsizetype(qMax<qint64>(got - wanted, 0)));
+    // Still there at least: what was counted, less what was read now (an
+    // error is for readAvailable() to find).
+    m_inSystem = r > 0 ? qMax<qint64>(m_inSystem - got, 0) : 0;
+    return n + qMin(got, wanted);
+}
+
+qint64 IPCSocketDescriptorTransport::takeBuffered(char *data, qint64 maxSize)
+{
+    const qint64 n = qMin<qint64>(maxSize, m_in.size() - m_inOffset);
+    if (n <= 0)
+        return 0;
+    std::memcpy(data, m_in.constData() + m_inOffset, size_t(n));
+    m_inOffset += qsizetype(n);
+    if (m_inOffset == m_in.size()) {
+        // resize() keeps the capacity: the next message reuses it.
+        m_in.resize(0);
+        m_inOffset = 0;
     }
     return n;
 }
@@ -361,7 +376,7 @@ void IPCSocketDescriptorTransport::close(bool sendPending)
     deleteLater();
 }
 
-qint64 IPCSocketDescriptorTransport::readIntoBuffer(qint64 maxSize)
+qsizetype IPCSocketDescriptorTransport::prepareBufferTail(qint64 room)
 {
     // Only what is unread stays: move it to the front before growing.
     if (m_inOffset > 0 && m_inOffset >= m_in.size() / 2) {
@@ -369,7 +384,13 @@ qint64 IPCSocketDescriptorTransport::readIntoBuffer(qint64 maxSize)
         m_inOffset = 0;
     }
     const qsizetype old = m_in.size();
-    m_in.resize(old + qsizetype(maxSize));
+    m_in.resize(old + qsizetype(room));
+    return old;
+}
+
+qint64 IPCSocketDescriptorTransport::readIntoBuffer(qint64 maxSize)
+{
+    const qsizetype old = prepareBufferTail(maxSize);
     ssize_t n;
     do {
         n = ::read(m_fd, m_in.data() + old, size_t(maxSize));
@@ -395,13 +416,25 @@ bool IPCSocketDescriptorTransport::readAvailable()
 {
     if (m_fd < 0)
         return false;
+    // While more than a slice arrives a time, and what was announced has
+    // been read, the bytes are only counted: read() takes all of them
+    // straight into the reader's memory, with no slice copied twice.
+    if (m_bulk && m_inSystem == 0 && m_inOffset == m_in.size()) {
+        m_inSystem = bytesInSystem();
+        if (m_inSystem >= FirstSlice) {
+            emit readyRead();
+            return true;
+        }
+        m_inSystem = 0; // little, the end, or an error: read to know which
+    }
     // A first slice into the buffer; a message that fits (most do) costs
     // one system call. What is beyond it is only counted, and read()
     // takes it straight into the reader's memory.
     const qint64 n = readIntoBuffer(FirstSlice);
+    m_bulk = n == FirstSlice;
     QString endCause;
     if (n > 0)
-        m_inSystem = n == FirstSlice ? bytesInSystem() : 0;
+        m_inSystem = m_bulk ? bytesInSystem() : 0;
     else if (n == 0)
         endCause = QStringLiteral("the peer closed it");
     else if (errno != EAGAIN && errno != EWOULDBLOCK)

@@ -127,6 +127,7 @@ private Q_SLOTS:
     void lookaheadDoesNotConsume();
     void endOfFile();
     void readFewerBytesThanAsked();
+    void readsOfEverySizeKeepTheOrder();
     void textNeverSplitsCharacters();
     void textOverloads();
     void unknownEncodingIsAnError();
@@ -1386,6 +1387,45 @@ void tst_IPCSocket::readFewerBytesThanAsked()
     QCOMPARE(b.read(100), QByteArray());
     char buffer[8];
     QCOMPARE(b.read(buffer, sizeof(buffer)), 0); // connected, nothing yet: not an error
+}
+
+void tst_IPCSocket::readsOfEverySizeKeepTheOrder()
+{
+    // A writer far ahead of its reader (one thread: the system's buffer is
+    // full whenever the reader runs). Small reads come from the socket's
+    // buffer, large ones straight from the system with what follows them
+    // into the buffer. Sizes around the buffer's slice (16 KiB) and the
+    // system's buffer, and peeks before small reads.
+    IPCSocket a, b;
+    connectPair(a, b);
+    const qint64 size = 16 * 1024 * 1024 + 5;
+    const QByteArray sent = pattern(0, size);
+    const qint64 sizes[] = {1,     7,      1000,   16383,       16384, 16385,
+                            65536, 100000, 250000, 1024 * 1024, 3,     2 * 1024 * 1024};
+    qsizetype round = 0;
+    QByteArray received;
+    bool readFailed = false;
+    QObject::connect(&b, &IPCSocket::dataAvailable, this, [&] {
+        // Each size is in its turn the first read after an announcement.
+        qsizetype next = round++;
+        while (b.bytesAvailable() > 0 && !readFailed) {
+            const qint64 wanted = sizes[next++ % std::size(sizes)];
+            const qint64 available = b.bytesAvailable();
+            // (A peek takes all there is into the buffer: only before a
+            // read that would.)
+            const QByteArray peeked = wanted < 16384 ? b.peek(wanted) : QByteArray();
+            const QByteArray bytes = b.read(wanted);
+            // What bytesAvailable() counted is there: a read gets at least
+            // that much of what it asked for.
+            readFailed = bytes.size() < qMin(wanted, available) || !bytes.startsWith(peeked);
+            received += bytes;
+        }
+    });
+    QCOMPARE(a.write(sent), size);
+    QTRY_VERIFY_WITH_TIMEOUT(received.size() >= size || readFailed, Timeout);
+    QVERIFY(!readFailed);
+    QCOMPARE(received.size(), size);
+    QVERIFY(received == sent);
 }
 
 void tst_IPCSocket::textNeverSplitsCharacters()
