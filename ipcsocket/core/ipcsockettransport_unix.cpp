@@ -278,7 +278,7 @@ bool IPCSocketDescriptorTransport::scheduleEndOfPass()
         return false;
     m_endOfPassDue = true;
     endOfPass->schedule(this);
-    updateWriteNotifier(); // not wanted meanwhile
+    updateWriteNotifier(); // not turned on meanwhile
     return true;
 }
 
@@ -603,10 +603,12 @@ void IPCSocketDescriptorTransport::setReportsWrites(bool reports)
 void IPCSocketDescriptorTransport::updateWriteNotifier()
 {
     // Also for bytes sent but not reported yet: the event loop reports
-    // them, when anyone listens. Not while the end of this pass is due:
-    // that sends and reports.
-    const bool wanted
-            = !m_endOfPassDue && (bytesToWrite() > 0 || (m_unreported > 0 && m_reportsWrites));
+    // them, when anyone listens. While the end of this pass is due, that
+    // sends and reports: the notifier is not turned on for it, and one
+    // that is on stays on (with GLib, turning a notifier off and on costs
+    // the event dispatcher a wake-up each time).
+    const bool wanted = (bytesToWrite() > 0 || (m_unreported > 0 && m_reportsWrites))
+                        && (!m_endOfPassDue || m_writeNotifierOn);
     if (m_writeNotifier && m_writeNotifierOn == wanted)
         return;
     m_writeNotifierOn = wanted;
