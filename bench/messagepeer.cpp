@@ -78,7 +78,14 @@ private:
 
 QJsonObject runRawFramed(const Job &job)
 {
-    RawSocket socket(rawConnection(job), true);
+    const int fd = rawConnection(job);
+    if (job.transport == Transport::RawFramedWide) {
+        // As IPCSocket asks on Unix (IPCSocketDescriptorTransport): what
+        // the library gains by it, raw code gains too.
+        constexpr int SendBuffer = 512 * 1024;
+        ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &SendBuffer, sizeof(SendBuffer));
+    }
+    RawSocket socket(fd, true);
     FrameReader reader(socket, job.size);
     // Header and payload in one buffer and one write, as the channel sends
     // payloads of up to 64 KiB.

@@ -26,10 +26,10 @@ namespace Bench {
 namespace {
 
 // In the order of Transport.
-const char *const TransportNames[]
-        = {"raw-blocking",      "raw-poll",           "qlocalsocket", "ipcsocket-core",
-           "ipcsocket-widgets", "ipcsocket-poll",     "raw-framed",   "ipcmessagechannel",
-           "raw-burst",         "qlocalsocket-framed"};
+const char *const TransportNames[] = {"raw-blocking",        "raw-poll",          "qlocalsocket",
+                                      "ipcsocket-core",      "ipcsocket-widgets", "ipcsocket-poll",
+                                      "raw-framed",          "ipcmessagechannel", "raw-burst",
+                                      "qlocalsocket-framed", "raw-framed-sndbuf"};
 // The byte-stream cases: all before the message cases.
 constexpr int StreamTransportCount = int(Transport::RawFramed);
 
@@ -420,7 +420,8 @@ QStringList allTransportNames()
 
 QList<Transport> messageTransports()
 {
-    return {Transport::RawFramed, Transport::QLocalSocketFramed, Transport::MessageChannel};
+    return {Transport::RawFramed, Transport::RawFramedWide, Transport::QLocalSocketFramed,
+            Transport::MessageChannel};
 }
 
 QList<Transport> burstTransports()
@@ -461,6 +462,7 @@ QJsonObject run(const Job &job, int argc, char **argv)
         result = runIPCSocket(job);
         break;
     case Transport::RawFramed:
+    case Transport::RawFramedWide:
         result = runRawFramed(job);
         break;
     case Transport::MessageChannel:

@@ -22,6 +22,7 @@ enum class Transport {
     // Baselines of their own tables:
     RawBurst, // AF_UNIX with poll(2), the writes of a burst gathered into one send
     QLocalSocketFramed, // the channel's framing done by hand over bare QLocalSocket
+    RawFramedWide, // RawFramed with the send buffer IPCSocket asks the system for
 };
 
 QString nameOf(Transport transport);

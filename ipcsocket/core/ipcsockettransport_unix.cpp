@@ -49,6 +49,15 @@ IPCSocketDescriptorTransport::IPCSocketDescriptorTransport(int descriptor, QObje
     const int on = 1;
     ::setsockopt(m_fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof(on));
 #endif
+    // A larger send buffer than the system's default (208 KiB on Linux):
+    // a writer ahead of its reader then wakes, and wakes the reader, once
+    // every 416 KiB or more instead of every 208 KiB, and a wake-up of an
+    // event loop costs more than copying the bytes. Linux caps what is
+    // asked at net.core.wmem_max (208 KiB by default) and doubles it;
+    // memory is used only for bytes in flight. A hint: if refused,
+    // nothing else changes.
+    constexpr int SendBuffer = 512 * 1024;
+    ::setsockopt(m_fd, SOL_SOCKET, SO_SNDBUF, &SendBuffer, sizeof(SendBuffer));
     m_readNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Read, this);
     QObject::connect(m_readNotifier, &QSocketNotifier::activated, this,
                      [this] { readAvailable(); });
