@@ -290,24 +290,33 @@ void IPCSocketPrivate::notifyBytesLeftToSend()
 
 qint64 IPCSocketPrivate::writeFrame(const char *head, qsizetype headSize, const QByteArray &payload)
 {
-    Q_Q(IPCSocket);
-    if (!q->isConnected()) {
-        fail(IPCSocketPath::failure(IPCSocket::InvalidStateError, "write to", path,
-                                    q->isOpen() ? QStringLiteral("not connected (the connection "
-                                                                 "was lost)")
-                                                : QStringLiteral("not connected")));
-        return -1;
-    }
+    // Every write() passes here: the transport is looked up once, and the
+    // failures are out of the way.
+    IPCSocketTransport *const connection = transport.data();
+    if (Q_UNLIKELY(!connection || !connection->isConnected()))
+        return failWrite(IPCSocket::InvalidStateError);
     updateReportsWrites();
-    const qint64 written = payload.isEmpty() ? transport->write(head, headSize)
-                                             : transport->writeFrame(head, headSize, payload);
-    if (written < 0) {
-        fail(IPCSocketPath::failure(IPCSocket::OpenDriverError, "write to", path,
-                                    QStringLiteral("the connection refused the bytes")));
-        return -1;
-    }
-    notifyBytesLeftToSend();
+    const qint64 written = payload.isEmpty() ? connection->write(head, headSize)
+                                             : connection->writeFrame(head, headSize, payload);
+    if (Q_UNLIKELY(written < 0))
+        return failWrite(IPCSocket::OpenDriverError);
+    if (bytesLeftToSendWatched)
+        notifyBytesLeftToSend();
     return written;
+}
+
+qint64 IPCSocketPrivate::failWrite(int code)
+{
+    Q_Q(IPCSocket);
+    QString cause;
+    if (code == IPCSocket::OpenDriverError)
+        cause = QStringLiteral("the connection refused the bytes");
+    else if (q->isOpen())
+        cause = QStringLiteral("not connected (the connection was lost)");
+    else
+        cause = QStringLiteral("not connected");
+    fail(IPCSocketPath::failure(code, "write to", path, cause));
+    return -1;
 }
 
 QByteArrayView IPCSocketPrivate::readBuffer() const

@@ -70,6 +70,8 @@ public:
     // write() of head and payload as one, the payload not copied where the
     // transport can avoid it (IPCMessageChannel's frames).
     qint64 writeFrame(const char *head, qsizetype headSize, const QByteArray &payload);
+    // Reports why a write failed (106 or 100): -1.
+    Q_DECL_COLD_FUNCTION qint64 failWrite(int code);
     // The front of the unread bytes in memory, for a reader that parses in
     // place (empty when there is none, or they are not in one piece), and
     // taking bytes of it as read() would, except that the caller emits

@@ -94,7 +94,7 @@ struct iovec;
 
 // The connection driven on its descriptor directly (Unix): bytes go from
 // the system into one buffer and from there to the reader.
-class IPCSocketDescriptorTransport : public IPCSocketTransport
+class IPCSocketDescriptorTransport final : public IPCSocketTransport
 {
     Q_OBJECT
 public:
@@ -145,6 +145,7 @@ private:
     // After bytes were collected: hands them over at 64 KiB, else at the
     // end of the pass.
     void collected(qint64 size);
+    void handOverCollected();
     // After a write went to the system at once.
     void sentAtOnce();
     // Asks for endOfPass(); false in a thread without an event dispatcher.
@@ -153,6 +154,10 @@ private:
     void append(const char *data, qint64 size);
     // Room for size more bytes at the end of the queue, counted as queued.
     char *collectSpace(qint64 size);
+    // A chunk of our own at the end of the queue, with room for size bytes.
+    void startChunk(qint64 size);
+    // Forgets everything queued: it can never go.
+    void clearQueue();
     // Emits bytesWritten() for what went, once at a time.
     void reportWritten(qint64 bytes);
     void end(const QString &cause);
@@ -177,6 +182,11 @@ private:
         bool appendable = false;
     };
     std::deque<Chunk> m_out;
+    // The chunk at the end of m_out that small writes fill, if there is
+    // one: where its free room begins and ends.
+    Chunk *m_collecting = nullptr;
+    char *m_collectAt = nullptr;
+    char *m_collectEnd = nullptr;
     QByteArray m_spare; // a chunk of our own that went, for the next one
     qint64 m_outBytes = 0;
     // Collected since the queue was last handed to the system.

@@ -19,6 +19,9 @@ namespace {
 // messages; of a larger one the rest waits in the system for read().
 constexpr qint64 FirstSlice = 16 * 1024;
 
+// Collected bytes are handed over at the latest when this many have come.
+constexpr qint64 CollectLimit = 64 * 1024;
+
 #ifdef MSG_NOSIGNAL
 constexpr int SendFlags = MSG_NOSIGNAL | MSG_DONTWAIT;
 #else
@@ -158,6 +161,30 @@ bool IPCSocketDescriptorTransport::isQuiet() const
     return m_outBytes == 0 && m_quietPass != IPCSocketEndOfPass::currentPass();
 }
 
+void IPCSocketDescriptorTransport::collected(qint64 size)
+{
+    m_collected += size;
+    // Most writes of a burst: the end of the pass is due and will send.
+    if (Q_UNLIKELY(m_systemFull || !m_endOfPassDue || m_collected >= CollectLimit))
+        handOverCollected();
+}
+
+void IPCSocketDescriptorTransport::handOverCollected()
+{
+    // The system is full: the write notifier hands over the queue when it
+    // has room again, and asking before only costs a system call.
+    if (m_systemFull) {
+        updateWriteNotifier();
+        return;
+    }
+    // Spec: handed over at the end of the pass, or once 64 KiB are
+    // collected (and not on every write while the system is full).
+    if (m_collected >= CollectLimit)
+        sendQueued();
+    if (!scheduleEndOfPass())
+        updateWriteNotifier();
+}
+
 qint64 IPCSocketDescriptorTransport::write(const char *data, qint64 size)
 {
     if (!isConnected() || m_closing)
@@ -200,6 +227,7 @@ qint64 IPCSocketDescriptorTransport::writeFrame(const char *head, qsizetype head
         } else {
             append(head, headSize);
             m_out.push_back({payload, 0, payload.size(), false});
+            m_collecting = nullptr; // what follows goes behind the payload
             m_outBytes += payload.size();
         }
         collected(size);
@@ -215,6 +243,7 @@ qint64 IPCSocketDescriptorTransport::writeFrame(const char *head, qsizetype head
             append(head + sent, headSize - sent);
         const qsizetype payloadSent = qsizetype(qMax<qint64>(sent - headSize, 0));
         m_out.push_back({payload, payloadSent, payload.size(), false});
+        m_collecting = nullptr; // what follows goes behind the payload
         m_outBytes += payload.size() - payloadSent;
     }
     sentAtOnce();
@@ -229,25 +258,42 @@ void IPCSocketDescriptorTransport::append(const char *data, qint64 size)
 
 char *IPCSocketDescriptorTransport::collectSpace(qint64 size)
 {
+    // Every small write passes here: the chunk being filled is at hand,
+    // without a look into the queue.
+    if (Q_UNLIKELY(!m_collecting || m_collectEnd - m_collectAt < size))
+        startChunk(size);
+    char *const space = m_collectAt;
+    m_collectAt += size;
+    m_collecting->end += qsizetype(size);
+    m_outBytes += size;
+    return space;
+}
+
+void IPCSocketDescriptorTransport::startChunk(qint64 size)
+{
     // Small writes go together into one chunk of our own, allocated once
     // at its full size: one vector of one sendmsg(2) for all of them.
     constexpr qsizetype ChunkCapacity = 64 * 1024;
-    if (m_out.empty() || !m_out.back().appendable
-        || m_out.back().bytes.size() - m_out.back().end < size) {
-        Chunk chunk;
-        if (size <= ChunkCapacity && m_spare.size() == ChunkCapacity)
-            chunk.bytes = std::exchange(m_spare, QByteArray());
-        else
-            chunk.bytes = QByteArray(qMax<qsizetype>(ChunkCapacity, qsizetype(size)),
-                                     Qt::Uninitialized);
-        chunk.appendable = true;
-        m_out.push_back(std::move(chunk));
-    }
-    Chunk &back = m_out.back();
-    char *const space = back.bytes.data() + back.end;
-    back.end += qsizetype(size);
-    m_outBytes += size;
-    return space;
+    Chunk chunk;
+    if (size <= ChunkCapacity && m_spare.size() == ChunkCapacity)
+        chunk.bytes = std::exchange(m_spare, QByteArray());
+    else
+        chunk.bytes
+                = QByteArray(qMax<qsizetype>(ChunkCapacity, qsizetype(size)), Qt::Uninitialized);
+    chunk.appendable = true;
+    m_out.push_back(std::move(chunk));
+    // A deque keeps its elements in place as it grows at either end.
+    m_collecting = &m_out.back();
+    m_collectAt = m_collecting->bytes.data();
+    m_collectEnd = m_collectAt + m_collecting->bytes.size();
+}
+
+void IPCSocketDescriptorTransport::clearQueue()
+{
+    m_out.clear();
+    m_collecting = nullptr;
+    m_outBytes = 0;
+    m_collected = 0;
 }
 
 void IPCSocketDescriptorTransport::sentAtOnce()
@@ -258,24 +304,6 @@ void IPCSocketDescriptorTransport::sentAtOnce()
     if (m_unreported > 0 && m_reportsWrites && m_outBytes == 0)
         scheduleEndOfPass();
     updateWriteNotifier();
-}
-
-void IPCSocketDescriptorTransport::collected(qint64 size)
-{
-    // Spec: handed over at the end of the pass, or once 64 KiB are
-    // collected (and not on every write while the system is full).
-    constexpr qint64 CollectLimit = 64 * 1024;
-    m_collected += size;
-    // The system is full: the write notifier hands over the queue when it
-    // has room again, and asking before only costs a system call.
-    if (m_systemFull) {
-        updateWriteNotifier();
-        return;
-    }
-    if (m_collected >= CollectLimit)
-        sendQueued();
-    if (!scheduleEndOfPass())
-        updateWriteNotifier();
 }
 
 bool IPCSocketDescriptorTransport::scheduleEndOfPass()
@@ -476,9 +504,7 @@ qint64 IPCSocketDescriptorTransport::transmit(const iovec *vectors, int count)
     // The peer is gone. What it sent before may still be unread: the end is
     // reported by the read side, after those bytes.
     m_brokenCause = systemMessage(errno);
-    m_out.clear();
-    m_outBytes = 0;
-    m_collected = 0;
+    clearQueue();
     if (m_closing) {
         closeDescriptor();
         deleteLater();
@@ -549,6 +575,8 @@ qint64 IPCSocketDescriptorTransport::sendQueued()
                 break;
             }
             left -= inFront;
+            if (&front == m_collecting)
+                m_collecting = nullptr;
             // Our own chunk is kept for the next burst: no allocation a pass.
             if (front.appendable && front.bytes.isDetached())
                 m_spare = std::move(front.bytes);
@@ -598,9 +626,7 @@ void IPCSocketDescriptorTransport::closeDescriptor()
     m_writeNotifier = nullptr;
     ::close(std::exchange(m_fd, -1));
     // Nothing queued can go any more: bytesLeftToSend() must not wait for it.
-    m_out.clear();
-    m_outBytes = 0;
-    m_collected = 0;
+    clearQueue();
 }
 
 void IPCSocketDescriptorTransport::setReportsWrites(bool reports)
