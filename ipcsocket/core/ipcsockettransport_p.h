@@ -135,6 +135,9 @@ private:
     // One sendmsg(2) without waiting: bytes sent, 0 when the system is
     // full, -1 when the connection broke.
     qint64 transmit(const iovec *vectors, int count);
+    // Asks for a larger send buffer, the first time only: whether to try
+    // the send again.
+    bool raiseSendBuffer();
     // Hands the vectors to the system without waiting: how many bytes went,
     // or -1 when the connection broke.
     qint64 send(iovec *vectors, int count);
@@ -198,6 +201,7 @@ private:
     bool m_endOfPassDue = false;
     // A send found no room: the write notifier tells when there is.
     bool m_systemFull = false;
+    bool m_sendBufferRaised = false;
     bool m_writeNotifierOn = false;
     qint64 m_unreported = 0; // sent, bytesWritten() not yet emitted
     bool m_reporting = false;

@@ -52,15 +52,6 @@ IPCSocketDescriptorTransport::IPCSocketDescriptorTransport(int descriptor, QObje
     const int on = 1;
     ::setsockopt(m_fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof(on));
 #endif
-    // A larger send buffer than the system's default (208 KiB on Linux):
-    // a writer ahead of its reader then wakes, and wakes the reader, once
-    // every 416 KiB or more instead of every 208 KiB, and a wake-up of an
-    // event loop costs more than copying the bytes. Linux caps what is
-    // asked at net.core.wmem_max (208 KiB by default) and doubles it;
-    // memory is used only for bytes in flight. A hint: if refused,
-    // nothing else changes.
-    constexpr int SendBuffer = 512 * 1024;
-    ::setsockopt(m_fd, SOL_SOCKET, SO_SNDBUF, &SendBuffer, sizeof(SendBuffer));
     m_readNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Read, this);
     QObject::connect(m_readNotifier, &QSocketNotifier::activated, this,
                      [this] { readAvailable(); });
@@ -486,6 +477,23 @@ bool IPCSocketDescriptorTransport::readAvailable()
     return n > 0;
 }
 
+bool IPCSocketDescriptorTransport::raiseSendBuffer()
+{
+    // The first time the system's buffer is full, this connection carries
+    // more than small messages: a larger buffer than the default (208 KiB
+    // on Linux) then halves the wake-ups of writer and reader, each of
+    // which passes an event loop and costs more than copying the bytes.
+    // Linux caps what is asked at net.core.wmem_max (208 KiB by default)
+    // and doubles it; memory is used only for bytes in flight. Asked for
+    // only now, so that setting up a connection costs nothing more.
+    if (m_sendBufferRaised)
+        return false;
+    m_sendBufferRaised = true;
+    constexpr int SendBuffer = 512 * 1024;
+    ::setsockopt(m_fd, SOL_SOCKET, SO_SNDBUF, &SendBuffer, sizeof(SendBuffer));
+    return true; // one more try, into the room there may be now
+}
+
 qint64 IPCSocketDescriptorTransport::transmit(const iovec *vectors, int count)
 {
     msghdr message = {};
@@ -494,7 +502,7 @@ qint64 IPCSocketDescriptorTransport::transmit(const iovec *vectors, int count)
     ssize_t n;
     do {
         n = ::sendmsg(m_fd, &message, SendFlags);
-    } while (n < 0 && errno == EINTR);
+    } while (n < 0 && (errno == EINTR || (errno == EAGAIN && raiseSendBuffer())));
     if (n >= 0)
         return n;
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
