@@ -144,6 +144,7 @@ private Q_SLOTS:
     void reuseAfterClose();
     void relativePathIsRelativeToCurrentDirectory();
     void largeTransferBetweenProcesses();
+    void peerLinesAfterLongSilence();
     void plainClient();
 
     // Where Windows differs by nature (named pipes, users as SIDs).
@@ -1853,6 +1854,31 @@ void tst_IPCSocket::largeTransferBetweenProcesses()
     QVERIFY2(!sentLine.isEmpty(), qPrintable(source.describe()));
     QVERIFY2(!receivedLine.isEmpty(), qPrintable(sink.describe()));
     QCOMPARE(receivedLine.mid(9), sentLine.mid(5));
+}
+
+void tst_IPCSocket::peerLinesAfterLongSilence()
+{
+    // The test's own harness: what a peer prints after a long silence
+    // arrives. First a transfer, as in largeTransferBetweenProcesses, so
+    // that the pipes of this process have been served by several threads.
+    IPCSocket socket;
+    socket.setPath(socketPath());
+    QVERIFY(socket.listen());
+    Peer stream({QStringLiteral("connect"), socket.path(), QStringLiteral("stream"),
+                 QString::number(16 * 1024 * 1024)});
+    QObject::connect(&socket, &IPCSocket::dataAvailable, this, [&] { socket.readAll(); });
+    QVERIFY(!stream.waitForLine("sent ").isEmpty());
+
+    Peer first({QStringLiteral("listen"), socketPath(QStringLiteral("a.sock")),
+                QStringLiteral("wait"), QStringLiteral("6000")});
+    Peer second({QStringLiteral("listen"), socketPath(QStringLiteral("b.sock")),
+                 QStringLiteral("wait"), QStringLiteral("6500")});
+    QVERIFY(!first.waitForLine("waiting").isEmpty());
+    QVERIFY(!second.waitForLine("waiting").isEmpty());
+    const QByteArray firstLine = first.waitForLine("waited", LongTimeout);
+    const QByteArray secondLine = second.waitForLine("waited", LongTimeout);
+    QVERIFY2(!firstLine.isEmpty(), qPrintable(first.describe()));
+    QVERIFY2(!secondLine.isEmpty(), qPrintable(second.describe()));
 }
 
 void tst_IPCSocket::plainClient()

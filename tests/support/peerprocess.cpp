@@ -28,12 +28,19 @@ PeerProcess::~PeerProcess()
 
 QByteArray PeerProcess::findLine(const QByteArray &prefix)
 {
+    // A peer's "alive" lines only keep the pipe busy (Wine: see the peer).
+    const auto keep = [this](const QByteArray &line) {
+        if (line != "alive")
+            m_lines.append(line);
+    };
     while (m_process.canReadLine())
-        m_lines.append(m_process.readLine().trimmed());
+        keep(m_process.readLine().trimmed());
     if (m_process.state() == QProcess::NotRunning) {
         const QByteArray rest = m_process.readAll().trimmed();
-        if (!rest.isEmpty())
-            m_lines.append(rest.split('\n'));
+        if (!rest.isEmpty()) {
+            for (const QByteArray &line : rest.split('\n'))
+                keep(line.trimmed());
+        }
     }
     for (const QByteArray &line : std::as_const(m_lines)) {
         if (line.startsWith(prefix))

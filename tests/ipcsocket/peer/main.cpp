@@ -10,6 +10,8 @@
 //   stream N      send N pattern bytes, close, print "sent N SHA256"
 //   flood         send pattern bytes until killed
 //   attempt       only listen/connect, print the result and quit
+//   wait N        touch no socket: print "waiting", stay silent N ms, print
+//                 "waited" and quit
 //   race          listen only: for every line on stdin, close() and listen()
 //                 again, print "won" or "lost CODE"; ends at end of input
 //
@@ -18,7 +20,8 @@
 // --exhaust-descriptors uses up every file descriptor the process may have,
 // before connect() or right after listen(), so that creating or accepting
 // a socket fails.
-// Every event is printed as a line on stdout: "connected", "error N MESSAGE".
+// Every event is printed as a line on stdout: "connected", "error N MESSAGE";
+// on Windows also "alive" once a second (see KeepAlive).
 
 #include "../pattern.h"
 
@@ -28,6 +31,7 @@
 #include <QtCore/qcryptographichash.h>
 #include <QtCore/qelapsedtimer.h>
 #include <QtCore/qthread.h>
+#include <QtCore/qtimer.h>
 
 #include <cstdio>
 
@@ -45,6 +49,39 @@ void say(const QByteArray &line)
     std::fputc('\n', stdout);
     std::fflush(stdout);
 }
+
+// Under Wine, a thread of the pool that has waited idle for 5 s ends, and
+// the system cancels the read it had started on our stdout's pipe in the
+// test process; Qt 6.4's pipe reader (QWindowsPipeReader::readCompleted())
+// then takes the pipe for broken and reads no more: every later line was
+// lost (tst_ipcsocket::peerLinesAfterLongSilence). A line a second keeps
+// that read from waiting so long; PeerProcess passes over these lines.
+class KeepAlive
+{
+public:
+    void start()
+    {
+#ifdef Q_OS_WIN
+        QObject::connect(&m_timer, &QTimer::timeout, [] { say("alive"); });
+        m_timer.start(1000);
+        m_clock.start();
+#endif
+    }
+    // For a process without an event loop (--poll).
+    void poll()
+    {
+#ifdef Q_OS_WIN
+        if (m_clock.hasExpired(1000)) {
+            say("alive");
+            m_clock.start();
+        }
+#endif
+    }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+};
 
 void exhaustDescriptors()
 {
@@ -162,6 +199,17 @@ int main(int argc, char *argv[])
     }
 #endif
 
+    KeepAlive keepAlive;
+    keepAlive.start();
+    if (args.at(2) == QLatin1String("wait")) {
+        say("waiting");
+        QTimer::singleShot(args.value(3).toInt(), &app, [] {
+            say("waited");
+            QCoreApplication::quit();
+        });
+        return app.exec();
+    }
+
     Peer peer(args.at(2), args.value(3).toLongLong(), polling);
     peer.m_socket.setPath(args.at(1));
     const bool listening = args.at(0) == QLatin1String("listen");
@@ -193,6 +241,7 @@ int main(int argc, char *argv[])
     if (!polling)
         return app.exec();
     while (!peer.m_done) {
+        keepAlive.poll();
         peer.m_socket.poll();
         if (peer.m_socket.isConnected())
             peer.sendMore();
