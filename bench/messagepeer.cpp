@@ -80,8 +80,9 @@ QJsonObject runRawFramed(const Job &job)
 {
     const int fd = rawConnection(job);
     if (job.transport == Transport::RawFramedWide) {
-        // As IPCSocket asks on Unix (IPCSocketDescriptorTransport): what
-        // the library gains by it, raw code gains too.
+        // The send buffer IPCSocket asks for on Unix (the sender's, at its
+        // first full buffer; here both sides, at once): what the library
+        // gains by it, raw code gains too.
         constexpr int SendBuffer = 512 * 1024;
         ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &SendBuffer, sizeof(SendBuffer));
     }

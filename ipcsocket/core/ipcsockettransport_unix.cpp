@@ -91,23 +91,27 @@ qint64 IPCSocketDescriptorTransport::read(char *data, qint64 maxSize)
     // The end of the stream is left to readAvailable().
     if (wanted <= 0 || m_inSystem <= 0 || m_fd < 0)
         return n;
-    // A small read takes all that waits in the system into the buffer at
-    // once: draining it in many small reads would cost a system call each
-    // and wake a writer on the same core once for each.
+    // Into the buffer goes only what was counted, so announced: bytes that
+    // came since stay in the system, and its notifier announces them.
     if (wanted < FirstSlice && wanted < m_inSystem) {
-        pullFromSystem();
+        // A small read takes a slice into the buffer (draining the system
+        // in many small reads would cost a system call each), not all
+        // there is: a message channel's next header is such a read, and
+        // the payload behind it is better read straight into its message.
+        const qint64 r = readIntoBuffer(qMin(m_inSystem, FirstSlice));
+        m_inSystem = r > 0 ? m_inSystem - r : 0;
         return n + takeBuffered(data + n, wanted);
     }
     // A large one comes straight from the system into the reader's memory
     // (one copy, as with raw sockets), and what follows it, up to a slice,
     // into the buffer in the same call: a message channel reading a large
-    // payload finds the next frame's header there, without a double copy
-    // of a whole system buffer's worth.
-    const qsizetype old = prepareBufferTail(FirstSlice);
-    iovec vectors[2] = {{data + n, size_t(wanted)}, {m_in.data() + old, size_t(FirstSlice)}};
+    // payload finds the next frame's header there.
+    const qint64 tail = qBound<qint64>(0, m_inSystem - wanted, FirstSlice);
+    const qsizetype old = prepareBufferTail(tail);
+    iovec vectors[2] = {{data + n, size_t(wanted)}, {m_in.data() + old, size_t(tail)}};
     ssize_t r;
     do {
-        r = ::readv(m_fd, vectors, 2);
+        r = ::readv(m_fd, vectors, tail > 0 ? 2 : 1);
     } while (r < 0 && errno == EINTR);
     const qint64 got = qMax<ssize_t>(r, 0);
     m_in.resize(old + qsizetype(qMax<qint64>(got - wanted, 0)));

@@ -128,6 +128,7 @@ private Q_SLOTS:
     void endOfFile();
     void readFewerBytesThanAsked();
     void readsOfEverySizeKeepTheOrder();
+    void bytesArrivingDuringReadAreAnnounced();
     void textNeverSplitsCharacters();
     void textOverloads();
     void unknownEncodingIsAnError();
@@ -1429,6 +1430,30 @@ void tst_IPCSocket::readsOfEverySizeKeepTheOrder()
     QVERIFY(received == sent);
 }
 
+void tst_IPCSocket::bytesArrivingDuringReadAreAnnounced()
+{
+    // Bytes that arrive after an announcement, while the reader reads what
+    // was announced, are announced in their turn: a reader that reads
+    // only what bytesAvailable() says, when dataAvailable() says so, gets
+    // every byte (a read that took them in passing kept them unannounced).
+    IPCSocket a, b;
+    connectPair(a, b);
+    const QByteArray sent = pattern(0, 20 * 1024 + 7);
+    const qsizetype first = 17 * 1024;
+    QByteArray received;
+    bool lateWritten = false;
+    QObject::connect(&b, &IPCSocket::dataAvailable, this, [&] {
+        if (!std::exchange(lateWritten, true)) {
+            a.write(sent.mid(first));
+            a.flush();
+        }
+        received += b.read(b.bytesAvailable());
+    });
+    QCOMPARE(a.write(sent.left(first)), qint64(first));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), sent.size(), Timeout);
+    QVERIFY(received == sent);
+}
+
 void tst_IPCSocket::textNeverSplitsCharacters()
 {
     IPCSocket a, b;
@@ -1858,6 +1883,10 @@ void tst_IPCSocket::largeTransferBetweenProcesses()
 
 void tst_IPCSocket::peerLinesAfterLongSilence()
 {
+#ifndef Q_OS_WIN
+    QSKIP("The harness's own test for Windows: Wine cancels the read of a pipe from a peer "
+          "that is silent for 5 s (see the peer's KeepAlive); Unix pipes have no such reader");
+#endif
     // The test's own harness: what a peer prints after a long silence
     // arrives. First a transfer, as in largeTransferBetweenProcesses, so
     // that the pipes of this process have been served by several threads.
