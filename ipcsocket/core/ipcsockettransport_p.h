@@ -148,11 +148,15 @@ private:
     // After bytes were collected: hands them over at 64 KiB, else at the
     // end of the pass.
     void collected(qint64 size);
+    // collected()'s rarer half: the system is full, 64 KiB are reached, or
+    // the end of the pass is not due yet.
     void handOverCollected();
     // After a write went to the system at once.
     void sentAtOnce();
     // Asks for endOfPass(); false in a thread without an event dispatcher.
     bool scheduleEndOfPass();
+    // Queues a payload from the byte from on, not copied.
+    void queueByReference(const QByteArray &payload, qsizetype from);
     // Copies bytes to the end of the queue.
     void append(const char *data, qint64 size);
     // Room for size more bytes at the end of the queue, counted as queued.
@@ -182,7 +186,7 @@ private:
         QByteArray bytes;
         qsizetype begin = 0; // sent before this
         qsizetype end = 0; // filled up to this
-        bool appendable = false;
+        bool ours = false; // not a payload by reference: kept as the spare once sent
     };
     std::deque<Chunk> m_out;
     // The chunk at the end of m_out that small writes fill, if there is

@@ -221,9 +221,7 @@ qint64 IPCSocketDescriptorTransport::writeFrame(const char *head, qsizetype head
             std::memcpy(out + headSize, payload.constData(), size_t(payload.size()));
         } else {
             append(head, headSize);
-            m_out.push_back({payload, 0, payload.size(), false});
-            m_collecting = nullptr; // what follows goes behind the payload
-            m_outBytes += payload.size();
+            queueByReference(payload, 0);
         }
         collected(size);
         return size;
@@ -237,12 +235,17 @@ qint64 IPCSocketDescriptorTransport::writeFrame(const char *head, qsizetype head
         if (sent < headSize)
             append(head + sent, headSize - sent);
         const qsizetype payloadSent = qsizetype(qMax<qint64>(sent - headSize, 0));
-        m_out.push_back({payload, payloadSent, payload.size(), false});
-        m_collecting = nullptr; // what follows goes behind the payload
-        m_outBytes += payload.size() - payloadSent;
+        queueByReference(payload, payloadSent);
     }
     sentAtOnce();
     return size;
+}
+
+void IPCSocketDescriptorTransport::queueByReference(const QByteArray &payload, qsizetype from)
+{
+    m_out.push_back({payload, from, payload.size(), false});
+    m_collecting = nullptr; // what is written next goes behind the payload
+    m_outBytes += payload.size() - from;
 }
 
 void IPCSocketDescriptorTransport::append(const char *data, qint64 size)
@@ -275,7 +278,7 @@ void IPCSocketDescriptorTransport::startChunk(qint64 size)
     else
         chunk.bytes
                 = QByteArray(qMax<qsizetype>(ChunkCapacity, qsizetype(size)), Qt::Uninitialized);
-    chunk.appendable = true;
+    chunk.ours = true;
     m_out.push_back(std::move(chunk));
     // A deque keeps its elements in place as it grows at either end.
     m_collecting = &m_out.back();
@@ -590,7 +593,7 @@ qint64 IPCSocketDescriptorTransport::sendQueued()
             if (&front == m_collecting)
                 m_collecting = nullptr;
             // Our own chunk is kept for the next burst: no allocation a pass.
-            if (front.appendable && front.bytes.isDetached())
+            if (front.ours && front.bytes.isDetached())
                 m_spare = std::move(front.bytes);
             m_out.pop_front();
         }
