@@ -131,6 +131,13 @@ bool IPCSocketPrivate::tryConnect(bool first)
         notifyChanges();
         return true;
     }
+    // A missing or unusable folder is the path's fault, not a listener that
+    // is not there yet: it ends a first attempt at once, with its own error.
+    if (first) {
+        if (IPCSocketFailure folder = IPCSocketPath::checkFolder(path, "connect to");
+            folder.isFailure())
+            failure = folder;
+    }
     const bool nobodyListens = failure.code == IPCSocket::NameResolutionError;
     if (nobodyListens && connectTimeout > 0 && first) {
         connectDeadline.setRemainingTime(connectTimeout);
@@ -661,7 +668,8 @@ bool IPCSocket::connect()
     constexpr const char *action = "connect to";
     if (!d->checkCanStart(action))
         return false;
-    if (const IPCSocketFailure failure = IPCSocketPath::check(d->path, action);
+    // The folder is looked at only if connecting fails (tryConnect()).
+    if (const IPCSocketFailure failure = IPCSocketPath::checkSpelling(d->path, action);
         failure.isFailure()) {
         d->fail(failure);
         return false;

@@ -24,6 +24,13 @@ IPCSocketFailure failure(int code, const char *action, const QString &path, cons
 
 IPCSocketFailure check(const QString &path, const char *action)
 {
+    if (IPCSocketFailure spelling = checkSpelling(path, action); spelling.isFailure())
+        return spelling;
+    return checkFolder(path, action);
+}
+
+IPCSocketFailure checkSpelling(const QString &path, const char *action)
+{
     if (path.isEmpty())
         return {IPCSocket::InvalidPathError,
                 QStringLiteral("Cannot %1: the path is empty").arg(QLatin1String(action))};
@@ -40,7 +47,11 @@ IPCSocketFailure check(const QString &path, const char *action)
     if (path.contains(QChar(0)))
         return {IPCSocket::InvalidPathError,
                 describe(action, path) + QStringLiteral(": the path contains a NUL character")};
+    return {};
+}
 
+IPCSocketFailure checkFolder(const QString &path, const char *action)
+{
     const QString folder = QFileInfo(path).path();
 #ifdef Q_OS_UNIX
     struct stat st;

@@ -17,9 +17,18 @@ namespace IPCSocketPath {
 // with the terminating NUL; Linux 108).
 constexpr int MaximumBytes = 103;
 
-// Checks what can be known before touching the socket itself: empty, too
-// long, a folder that does not exist or cannot be searched.
+// Checks what can be known before touching the socket itself: the
+// spelling (checkSpelling()), then the file system (checkFolder()).
 IPCSocketFailure check(const QString &path, const char *action);
+
+// Empty, too long, a NUL: what no call of the system is needed to see.
+IPCSocketFailure checkSpelling(const QString &path, const char *action);
+
+// A folder that does not exist, is not a folder or cannot be searched, or
+// a path that is itself a folder. Two looks at the file system: a connector
+// asks only after connecting has failed, to say why (connecting to a
+// listener is the one thing it has to be quick at).
+IPCSocketFailure checkFolder(const QString &path, const char *action);
 
 // The Windows named pipe that stands for the socket file at path (the name
 // after "\\.\pipe\"): "ipcsocket/" and the absolute path, spelt the one way

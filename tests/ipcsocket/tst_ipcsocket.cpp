@@ -996,11 +996,17 @@ void tst_IPCSocket::invalidPath()
     plain.close();
     path.replace(QStringLiteral("@FILE@"), file).replace(QStringLiteral("@DIR@"), m_dir->path());
 
-    for (const bool listen : {true, false}) {
+    // Connecting looks at the folder only once it has failed: with a
+    // connectTimeout too, a bad path is an error at once, not a wait.
+    enum Way { Listen, Connect, ConnectWaiting };
+    for (const Way way : {Listen, Connect, ConnectWaiting}) {
         IPCSocket socket;
         socket.setPath(path);
+        if (way == ConnectWaiting)
+            socket.setConnectTimeout(Timeout);
         QSignalSpy errors(&socket, &IPCSocket::error);
-        QVERIFY(!(listen ? socket.listen() : socket.connect()));
+        QVERIFY(!(way == Listen ? socket.listen() : socket.connect()));
+        QVERIFY(!socket.isConnecting());
         QCOMPARE(errors.size(), 1);
         QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::InvalidPathError));
         const QString message = errors.at(0).at(1).toString();
