@@ -232,10 +232,10 @@ void IPCSocketListener::acceptPending()
         }
         m_failing = false;
 
+        const IPCSocketPeerCredentials peer = IPCSocketPlatform::peerCredentials(fd.get());
         if (m_mode == IPCSocket::UserOnly) {
             // The file's mode keeps other users out where the system honours
             // it (macOS and some BSDs do not): the kernel's word decides.
-            const IPCSocketPeerCredentials peer = IPCSocketPlatform::peerCredentials(fd.get());
             if (peer.userId != IPCSocketPlatform::currentUserId() && peer.userId != 0) {
                 fd.reset();
                 emit failed(failure(IPCSocket::PermissionDeniedError, AcceptAction, m_path,
@@ -248,7 +248,8 @@ void IPCSocketListener::acceptPending()
         }
 
         QString error;
-        IPCSocketTransport *connection = IPCSocketTransports::adopt(fd.get(), nullptr, &error);
+        IPCSocketTransport *connection
+                = IPCSocketTransports::adopt(fd.get(), peer, nullptr, &error);
         if (!connection) {
             emit failed(failure(IPCSocket::OpenDriverError, AcceptAction, m_path, error));
             continue;

@@ -264,9 +264,19 @@ namespace IPCSocketTransports {
 
 IPCSocketTransport *adopt(qintptr descriptor, QObject *parent, QString *error)
 {
+    return adopt(descriptor, IPCSocketPlatform::peerCredentials(descriptor), parent, error);
+}
+
+IPCSocketTransport *adopt(qintptr descriptor, const IPCSocketPeerCredentials &peer, QObject *parent,
+                          QString *error)
+{
     IPCSocketTransport *transport = nullptr;
 #ifndef Q_OS_WIN
-    if (qEnvironmentVariable("IPCSOCKET_TRANSPORT") != QLatin1String("qlocalsocket"))
+    // Read once: the environment is looked up under a lock, for every
+    // connection on both ends otherwise. It chooses for the whole process.
+    static const bool descriptors
+            = qEnvironmentVariable("IPCSOCKET_TRANSPORT") != QLatin1String("qlocalsocket");
+    if (descriptors)
         transport = new IPCSocketDescriptorTransport(int(descriptor), parent);
 #endif
     if (!transport) {
@@ -278,7 +288,7 @@ IPCSocketTransport *adopt(qintptr descriptor, QObject *parent, QString *error)
         }
         transport = new IPCSocketLocalSocketTransport(socket.release(), parent);
     }
-    transport->setPeer(IPCSocketPlatform::peerCredentials(descriptor));
+    transport->setPeer(peer);
     return transport;
 }
 

@@ -270,6 +270,9 @@ namespace IPCSocketTransports {
 // IPCSOCKET_TRANSPORT says, with its peer read now; nullptr with *error set
 // if it cannot be used.
 IPCSocketTransport *adopt(qintptr descriptor, QObject *parent, QString *error);
+// The same with the peer already read (a listener reads it to check it).
+IPCSocketTransport *adopt(qintptr descriptor, const IPCSocketPeerCredentials &peer, QObject *parent,
+                          QString *error);
 
 // For a transport that has to outlive its IPCSocket to send the rest.
 void keepAlive(QObject *transport);
