@@ -228,11 +228,8 @@ void IPCSocketPrivate::detach()
 {
     Q_Q(IPCSocket);
     stopWaitingForListener();
-    if (listener) {
+    if (listener)
         listener->stop();
-        listener->deleteLater();
-        listener = nullptr;
-    }
     if (IPCSocketTransport *connection = transport) {
         transport = nullptr;
         QObject::disconnect(connection, nullptr, q, nullptr);
@@ -625,37 +622,38 @@ bool IPCSocket::listen()
         d->fail(failure);
         return false;
     }
-    auto *listener = new IPCSocketListener(this);
-    IPCSocketFailure failure;
-    if (!listener->listen(d->path, d->accessMode, &failure)) {
-        delete listener;
+    if (!d->listener) {
+        // Kept for the socket's life and used again by the next listen():
+        // it stops inside its own signal when the peer arrives, and a
+        // deferred delete there would cost the announcement a wake-up of
+        // the event loop.
+        d->listener = new IPCSocketListener(this);
+        // One peer, as in Xojo: the first one ends the listening, and the
+        // path is free again when it is announced. Only the close of the
+        // lock's descriptor waits for close(), listen() or the end, so
+        // that the peer is not kept waiting for it.
+        QObject::connect(d->listener, &IPCSocketListener::peerArrived, this,
+                         [this](IPCSocketTransport *socket) {
+                             d->listener->stop(IPCSocketPathLock::Closing::Later);
+                             d->takePeer(socket);
+                         });
+        QObject::connect(d->listener, &IPCSocketListener::failed, this,
+                         [this](const IPCSocketFailure &failure) {
+                             // A refused peer is not the end: the real one
+                             // may still come. Running out of resources is.
+                             QPointer<IPCSocket> guard(this);
+                             if (failure.code != PermissionDeniedError) {
+                                 d->listener->stop();
+                                 d->notifyChanges();
+                             }
+                             if (guard)
+                                 d->fail(failure);
+                         });
+    }
+    if (IPCSocketFailure failure; !d->listener->listen(d->path, d->accessMode, &failure)) {
         d->fail(failure);
         return false;
     }
-    // One peer, as in Xojo: the first one ends the listening.
-    const auto stopListening = [this, listener] {
-        listener->stop();
-        listener->deleteLater();
-        d->listener = nullptr;
-    };
-    QObject::connect(listener, &IPCSocketListener::peerArrived, this,
-                     [this, stopListening](IPCSocketTransport *socket) {
-                         stopListening();
-                         d->takePeer(socket);
-                     });
-    QObject::connect(listener, &IPCSocketListener::failed, this,
-                     [this, stopListening](const IPCSocketFailure &failure) {
-                         // A refused peer is not the end: the real one may
-                         // still come. Running out of resources is.
-                         QPointer<IPCSocket> guard(this);
-                         if (failure.code != PermissionDeniedError) {
-                             stopListening();
-                             d->notifyChanges();
-                         }
-                         if (guard)
-                             d->fail(failure);
-                     });
-    d->listener = listener;
     d->peer = {};
     if (isOpen())
         QIODevice::close();

@@ -34,8 +34,11 @@ public:
     ~IPCSocketListener() override;
 
     bool listen(const QString &path, IPCSocket::AccessMode mode, IPCSocketFailure *failure);
-    // Stops listening and removes the files that are still its own.
-    void stop();
+    // Stops listening and removes the files that are still its own. With
+    // Closing::Later, for a peer that is about to be announced, the lock's
+    // descriptor stays open until the next listen() or stop() (see
+    // IPCSocketPathLock::Closing).
+    void stop(IPCSocketPathLock::Closing closing = IPCSocketPathLock::Closing::Now);
     bool isListening() const;
     qintptr handle() const;
 

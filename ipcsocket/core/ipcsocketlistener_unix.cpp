@@ -166,21 +166,21 @@ bool IPCSocketListener::listen(const QString &path, IPCSocket::AccessMode mode,
     return true;
 }
 
-void IPCSocketListener::stop()
+void IPCSocketListener::stop(IPCSocketPathLock::Closing closing)
 {
     m_retryTimer.stop();
     m_failing = false;
-    if (m_fd < 0)
-        return;
-    delete m_notifier;
-    m_notifier = nullptr;
-    ::close(std::exchange(m_fd, -1));
-    // The socket file before the lock: whoever takes the lock next must
-    // find the path free.
-    const QByteArray encodedPath = QFile::encodeName(m_path);
-    if (isSameFile(encodedPath, m_device, m_inode))
-        ::unlink(encodedPath.constData());
-    m_lock.release();
+    if (m_fd >= 0) {
+        delete m_notifier;
+        m_notifier = nullptr;
+        ::close(std::exchange(m_fd, -1));
+        // The socket file before the lock: whoever takes the lock next must
+        // find the path free.
+        const QByteArray encodedPath = QFile::encodeName(m_path);
+        if (isSameFile(encodedPath, m_device, m_inode))
+            ::unlink(encodedPath.constData());
+    }
+    m_lock.release(closing);
 }
 
 bool IPCSocketListener::isListening() const

@@ -109,14 +109,14 @@ bool IPCSocketListener::listen(const QString &path, IPCSocket::AccessMode mode,
     return true;
 }
 
-void IPCSocketListener::stop()
+void IPCSocketListener::stop(IPCSocketPathLock::Closing closing)
 {
     m_retryTimer.stop();
     m_failing = false;
     // The pipe before the lock: whoever takes the lock next must find no
     // instance of ours left to connect to.
     delete std::exchange(m_server, nullptr);
-    m_lock.release();
+    m_lock.release(closing);
 }
 
 bool IPCSocketListener::isListening() const

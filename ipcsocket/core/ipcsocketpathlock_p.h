@@ -63,9 +63,18 @@ public:
     // (errno, or GetLastError()).
     Result acquire(const QString &path, IPCSocket::AccessMode mode, int *error);
 
+    enum class Closing {
+        Now,
+        // Unix: the descriptor of the removed lock file is closed by the
+        // next acquire(), release() or the destructor. Nobody can ask for
+        // that lock any more once its file is gone (acquire() looks again),
+        // and the close is the dearest part: it deletes the file for good.
+        Later,
+    };
+
     // Lets go; on Unix the lock file is removed while still held, so that
     // nobody can take a lock on a file that is about to disappear.
-    void release();
+    void release(Closing closing = Closing::Now);
 
     bool isHeld() const;
 
@@ -75,6 +84,10 @@ private:
 #else
     IPCSocketUnix::Descriptor m_fd;
     QByteArray m_path;
+    quint64 m_device = 0;
+    quint64 m_inode = 0;
+    // The last lock released with Closing::Later, on its removed file.
+    IPCSocketUnix::Descriptor m_spent;
 #endif
 };
 

@@ -46,34 +46,45 @@ IPCSocketPathLock::Result IPCSocketPathLock::acquire(const QString &socketPath,
         do {
             locked = ::flock(fd.get(), LOCK_EX | LOCK_NB);
         } while (locked != 0 && errno == EINTR);
-        if (locked != 0) {
-            if (errno == EWOULDBLOCK)
-                return HeldByAnother;
-            *err = errno;
+        const int lockErr = locked != 0 ? errno : 0;
+        if (lockErr != 0 && lockErr != EWOULDBLOCK) {
+            *err = lockErr;
             return Unavailable;
         }
+        // Held or not, a lock on a file that is no longer at the path is
+        // worth nothing: its holder has let go (release() removes the file
+        // first and closes it later), so look again.
         struct stat held;
         if (::fstat(fd.get(), &held) != 0
             || !IPCSocketUnix::isSameFile(path, quint64(held.st_dev), quint64(held.st_ino)))
             continue;
+        if (lockErr == EWOULDBLOCK)
+            return HeldByAnother;
         if (held.st_uid == ::geteuid())
             ::fchmod(fd.get(), mode_t(permissions));
         m_fd.reset(fd.release());
         m_path = path;
+        m_device = quint64(held.st_dev);
+        m_inode = quint64(held.st_ino);
         return Acquired;
     }
     *err = EAGAIN;
     return Unavailable;
 }
 
-void IPCSocketPathLock::release()
+void IPCSocketPathLock::release(Closing closing)
 {
+    if (closing == Closing::Now)
+        m_spent.reset();
     if (!m_fd.isValid())
         return;
-    struct stat held;
-    if (::fstat(m_fd.get(), &held) == 0
-        && IPCSocketUnix::isSameFile(m_path, quint64(held.st_dev), quint64(held.st_ino)))
-        ::unlink(m_path.constData());
-    m_fd.reset();
+    // Not ours any more (someone removed it, a newer listener made
+    // another): a lock on a file that is not at the path holds nobody off.
+    const bool gone = !IPCSocketUnix::isSameFile(m_path, m_device, m_inode)
+                      || ::unlink(m_path.constData()) == 0;
+    if (gone && closing == Closing::Later)
+        m_spent.reset(m_fd.release());
+    else
+        m_fd.reset();
     m_path.clear();
 }

@@ -36,7 +36,8 @@ IPCSocketPathLock::Result IPCSocketPathLock::acquire(const QString &path, IPCSoc
     return Unavailable;
 }
 
-void IPCSocketPathLock::release()
+void IPCSocketPathLock::release(Closing)
 {
+    // The file goes with the handle (deleted on close): nothing to put off.
     m_handle.reset();
 }

@@ -102,6 +102,7 @@ private Q_SLOTS:
     void lockFileBesideTheSocket();
     void lockFileInTheWay();
     void listenerRemovesItsFile();
+    void pathIsFreeWhenThePeerIsAnnounced();
     void listenerKeepsNewerListenersFile();
     void accessMode_data();
     void accessMode();
@@ -805,6 +806,50 @@ void tst_IPCSocket::listenerRemovesItsFile()
     QSignalSpy errors(&late, &IPCSocket::error);
     QVERIFY(!late.connect());
     QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::NameResolutionError));
+}
+
+void tst_IPCSocket::pathIsFreeWhenThePeerIsAnnounced()
+{
+    // The one peer ends the listening before connected(): there the files
+    // are gone and another listener takes the path at once (Xojo's way to
+    // serve the next peer). Later another process takes it, and the first
+    // socket's close() leaves that listener's files alone and no descriptor
+    // of its own lock open.
+    const QString lock = socketPath() + QStringLiteral(".lock");
+    IPCSocket first, next, client;
+    for (IPCSocket *socket : {&first, &next, &client})
+        socket->setPath(socketPath());
+    bool filesGone = false;
+    bool nextListens = false;
+    QObject::connect(&first, &IPCSocket::connected, this, [&] {
+        filesGone = !SocketFile::exists(socketPath()) && !QFileInfo::exists(lock);
+        nextListens = next.listen();
+    });
+    QVERIFY(first.listen());
+    QVERIFY(client.connect());
+    QTRY_VERIFY_WITH_TIMEOUT(first.isConnected(), Timeout);
+    QVERIFY(filesGone);
+    QVERIFY(nextListens);
+    QVERIFY(next.isListening());
+    next.close();
+
+    Peer other({QStringLiteral("listen"), socketPath(), QStringLiteral("echo")});
+    QCOMPARE(other.waitForLine("listening"), QByteArray("listening"));
+    first.close();
+    QVERIFY(SocketFile::exists(socketPath()));
+    QVERIFY(QFileInfo::exists(lock));
+    IPCSocket late;
+    late.setPath(socketPath());
+    QVERIFY(late.connect());
+    late.write(QByteArray("still there"));
+    QTRY_COMPARE_WITH_TIMEOUT(late.bytesAvailable(), 11, Timeout);
+#ifdef Q_OS_LINUX
+    const QDir descriptors(QStringLiteral("/proc/self/fd"));
+    for (const QString &name : descriptors.entryList(QDir::Files | QDir::System)) {
+        const QString target = QFile::symLinkTarget(descriptors.filePath(name));
+        QVERIFY2(!target.contains(QStringLiteral(".lock")), qPrintable(target));
+    }
+#endif
 }
 
 void tst_IPCSocket::listenerKeepsNewerListenersFile()
