@@ -131,12 +131,16 @@ bool IPCSocketPrivate::tryConnect(bool first)
         notifyChanges();
         return true;
     }
-    // A missing or unusable folder is the path's fault, not a listener that
-    // is not there yet: it ends a first attempt at once, with its own error.
     if (first) {
-        if (IPCSocketFailure folder = IPCSocketPath::checkFolder(path, "connect to");
-            folder.isFailure())
-            failure = folder;
+        // A missing or unusable folder is the path's fault, not a listener
+        // that is not there yet: it ends a first attempt at once, with its
+        // own error and nothing else changed, as a bad spelling does.
+        if (const IPCSocketFailure folder = IPCSocketPath::checkFolder(path, "connect to");
+            folder.isFailure()) {
+            fail(folder);
+            return false;
+        }
+        peer = {}; // the last connection's (attach() sets the new one's)
     }
     const bool nobodyListens = failure.code == IPCSocket::NameResolutionError;
     if (nobodyListens && connectTimeout > 0 && first) {
@@ -206,6 +210,8 @@ void IPCSocketPrivate::onConnectionLost(const QString &cause)
     // Each step may run user code that closes or reuses this socket.
     const auto stillOurs = [&] { return guard && transport == ended && ended && q->isOpen(); };
 
+    if (listener && !listener->isListening())
+        listener->stop(); // the lock's descriptor that waited for the end
     deliverConnected();
     if (!stillOurs())
         return;
@@ -630,8 +636,11 @@ bool IPCSocket::listen()
         d->listener = new IPCSocketListener(this);
         // One peer, as in Xojo: the first one ends the listening, and the
         // path is free again when it is announced. Only the close of the
-        // lock's descriptor waits for close(), listen() or the end, so
-        // that the peer is not kept waiting for it.
+        // removed lock file's descriptor waits, until the connection ends
+        // (onConnectionLost(), close()): the close is as dear as the rest
+        // of the tidying up, and no time of the connection's start is as
+        // good for it. So a connected socket holds two descriptors for
+        // that while, as a listening one does.
         QObject::connect(d->listener, &IPCSocketListener::peerArrived, this,
                          [this](IPCSocketTransport *socket) {
                              d->listener->stop(IPCSocketPathLock::Closing::Later);
@@ -672,8 +681,6 @@ bool IPCSocket::connect()
         d->fail(failure);
         return false;
     }
-    d->peer = {};
-    d->notifyChanges();
     return d->tryConnect(true);
 }
 

@@ -35,8 +35,9 @@ public:
 
     bool listen(const QString &path, IPCSocket::AccessMode mode, IPCSocketFailure *failure);
     // Stops listening and removes the files that are still its own. With
-    // Closing::Later, for a peer that is about to be announced, the lock's
-    // descriptor stays open until the next listen() or stop() (see
+    // Closing::Later, for a peer that is about to be announced, the
+    // descriptor of the removed lock file stays open until the next
+    // listen(), a stop() with Closing::Now or the destructor (see
     // IPCSocketPathLock::Closing).
     void stop(IPCSocketPathLock::Closing closing = IPCSocketPathLock::Closing::Now);
     bool isListening() const;

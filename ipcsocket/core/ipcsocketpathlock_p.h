@@ -65,10 +65,14 @@ public:
 
     enum class Closing {
         Now,
-        // Unix: the descriptor of the removed lock file is closed by the
-        // next acquire(), release() or the destructor. Nobody can ask for
-        // that lock any more once its file is gone (acquire() looks again),
-        // and the close is the dearest part: it deletes the file for good.
+        // Unix: once the lock file is removed, the descriptor that held it
+        // is closed by the next acquire(), release(Closing::Now) or the
+        // destructor. The close is the dearest part (it deletes the file
+        // for good), and nothing needs it any more: a new lock file is
+        // made at the path, and whoever opened the old one just before it
+        // went and is refused looks again (acquire()). If the file could
+        // not be removed it is closed at once, or the lock would keep
+        // everybody out with nobody listening.
         Later,
     };
 

@@ -27,8 +27,9 @@ IPCSocketPathLock::Result IPCSocketPathLock::acquire(const QString &socketPath,
     const QByteArray path = QFile::encodeName(lockNameFor(socketPath));
     const int permissions = IPCSocketPath::permissions(mode);
     // A holder that stops removes its file: a lock taken on the removed
-    // file is worth nothing, so take it again on the one that is there now.
-    // Each round means another listener came and went meanwhile.
+    // file is worth nothing, and one refused on it means nothing, so take
+    // it again on the one that is there now. Each round means another
+    // listener came or went meanwhile.
     constexpr int Rounds = 16;
     for (int round = 0; round < Rounds; ++round) {
         IPCSocketUnix::Descriptor fd(
@@ -78,10 +79,18 @@ void IPCSocketPathLock::release(Closing closing)
         m_spent.reset();
     if (!m_fd.isValid())
         return;
-    // Not ours any more (someone removed it, a newer listener made
-    // another): a lock on a file that is not at the path holds nobody off.
-    const bool gone = !IPCSocketUnix::isSameFile(m_path, m_device, m_inode)
-                      || ::unlink(m_path.constData()) == 0;
+    // Gone from the path: removed now, or earlier by someone else (and
+    // maybe another file made there since). A lock on a file that is not
+    // at the path holds nobody off, so its close may wait. Anything else
+    // (the file could not be looked at or removed) closes it now.
+    bool gone = false;
+    struct stat there;
+    if (::lstat(m_path.constData(), &there) == 0) {
+        const bool ours = quint64(there.st_dev) == m_device && quint64(there.st_ino) == m_inode;
+        gone = !ours || ::unlink(m_path.constData()) == 0;
+    } else {
+        gone = errno == ENOENT;
+    }
     if (gone && closing == Closing::Later)
         m_spent.reset(m_fd.release());
     else

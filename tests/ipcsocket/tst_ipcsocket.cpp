@@ -812,10 +812,22 @@ void tst_IPCSocket::pathIsFreeWhenThePeerIsAnnounced()
 {
     // The one peer ends the listening before connected(): there the files
     // are gone and another listener takes the path at once (Xojo's way to
-    // serve the next peer). Later another process takes it, and the first
-    // socket's close() leaves that listener's files alone and no descriptor
-    // of its own lock open.
+    // serve the next peer). When the connection ends, no descriptor of the
+    // old lock is left open. Later another process takes the path, and the
+    // first socket's close() leaves that listener's files alone.
     const QString lock = socketPath() + QStringLiteral(".lock");
+    const auto lockDescriptors = [&] {
+        QStringList open;
+#ifdef Q_OS_LINUX
+        const QDir descriptors(QStringLiteral("/proc/self/fd"));
+        for (const QString &name : descriptors.entryList(QDir::Files | QDir::System)) {
+            const QString target = QFile::symLinkTarget(descriptors.filePath(name));
+            if (target.startsWith(lock))
+                open.append(target);
+        }
+#endif
+        return open;
+    };
     IPCSocket first, next, client;
     for (IPCSocket *socket : {&first, &next, &client})
         socket->setPath(socketPath());
@@ -832,10 +844,24 @@ void tst_IPCSocket::pathIsFreeWhenThePeerIsAnnounced()
     QVERIFY(nextListens);
     QVERIFY(next.isListening());
     next.close();
+    // Without a listen() inside connected(), and ended by the peer (102).
+    QVERIFY(next.listen());
+    IPCSocket nextClient;
+    nextClient.setPath(socketPath());
+    QVERIFY(nextClient.connect());
+    QTRY_VERIFY_WITH_TIMEOUT(next.isConnected(), Timeout);
+    QSignalSpy nextErrors(&next, &IPCSocket::error);
+    nextClient.close();
+    QTRY_COMPARE_WITH_TIMEOUT(nextErrors.size(), 1, Timeout);
+    QCOMPARE(nextErrors.at(0).at(0).toInt(), int(IPCSocket::LostConnection));
+#ifdef Q_OS_LINUX
+    QCOMPARE(lockDescriptors().size(), 1); // first's, still connected
+#endif
 
     Peer other({QStringLiteral("listen"), socketPath(), QStringLiteral("echo")});
     QCOMPARE(other.waitForLine("listening"), QByteArray("listening"));
     first.close();
+    QCOMPARE(lockDescriptors(), QStringList());
     QVERIFY(SocketFile::exists(socketPath()));
     QVERIFY(QFileInfo::exists(lock));
     IPCSocket late;
@@ -843,13 +869,6 @@ void tst_IPCSocket::pathIsFreeWhenThePeerIsAnnounced()
     QVERIFY(late.connect());
     late.write(QByteArray("still there"));
     QTRY_COMPARE_WITH_TIMEOUT(late.bytesAvailable(), 11, Timeout);
-#ifdef Q_OS_LINUX
-    const QDir descriptors(QStringLiteral("/proc/self/fd"));
-    for (const QString &name : descriptors.entryList(QDir::Files | QDir::System)) {
-        const QString target = QFile::symLinkTarget(descriptors.filePath(name));
-        QVERIFY2(!target.contains(QStringLiteral(".lock")), qPrintable(target));
-    }
-#endif
 }
 
 void tst_IPCSocket::listenerKeepsNewerListenersFile()
@@ -1199,6 +1218,12 @@ void tst_IPCSocket::peerIdentity()
         QCOMPARE(listener.peerProcessId(), pid);
     }
     listener.readAll();
+    // A connect() refused for its path changes nothing, as any refused call.
+    listener.setPath(socketPath(QStringLiteral("no-such-folder/p.sock")));
+    QVERIFY(!listener.connect());
+    QCOMPARE(listener.lastErrorCode(), int(IPCSocket::InvalidPathError));
+    QCOMPARE(listener.peerProcessId(), pidIn102);
+    listener.setPath(socketPath(QStringLiteral("p.sock")));
     QVERIFY(listener.listen()); // the next listen() forgets the old peer
     QCOMPARE(listener.peerProcessId(), -1);
     QCOMPARE(listener.peerUserId(), -1);
