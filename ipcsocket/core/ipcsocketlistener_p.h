@@ -17,8 +17,8 @@
 
 QT_BEGIN_NAMESPACE
 class QLocalServer;
-class QSocketNotifier;
 QT_END_NAMESPACE
+class IPCSocketNotifier;
 class IPCSocketTransport;
 
 // Listens on a socket file, for IPCSocket (one peer) and IPCServerSocket
@@ -77,7 +77,7 @@ private:
     QLocalServer *m_server = nullptr;
 #else
     int m_fd = -1;
-    QSocketNotifier *m_notifier = nullptr;
+    IPCSocketNotifier *m_notifier = nullptr;
     // Identity of the file we bound, so that we never remove a file that
     // another listener has put at the same path since.
     quint64 m_device = 0;

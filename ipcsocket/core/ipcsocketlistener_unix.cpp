@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "ipcsocketlistener_p.h"
+#include "ipcsocketnotifier_p.h"
 #include "ipcsocketpath_p.h"
 #include "ipcsocketplatform_p.h"
 #include "ipcsockettransport_p.h"
@@ -8,7 +9,6 @@
 #include <QtCore/qcoreevent.h>
 #include <QtCore/qfile.h>
 #include <QtCore/qpointer.h>
-#include <QtCore/qsocketnotifier.h>
 
 #include <cerrno>
 #include <sys/socket.h>
@@ -159,8 +159,8 @@ bool IPCSocketListener::listen(const QString &path, IPCSocket::AccessMode mode,
     m_device = quint64(bound.st_dev);
     m_inode = quint64(bound.st_ino);
     m_fd = fd.release();
-    m_notifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Read, this);
-    QObject::connect(m_notifier, &QSocketNotifier::activated, this,
+    m_notifier = new IPCSocketNotifier(m_fd, IPCSocketNotifier::Read, this);
+    QObject::connect(m_notifier, &IPCSocketNotifier::activated, this,
                      &IPCSocketListener::acceptPending);
     updateNotifier();
     return true;

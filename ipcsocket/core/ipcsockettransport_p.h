@@ -18,8 +18,8 @@
 
 QT_BEGIN_NAMESPACE
 class QLocalSocket;
-class QSocketNotifier;
 QT_END_NAMESPACE
+class IPCSocketNotifier;
 
 // One established connection: the bytes both ways, and its end. IPCSocket
 // is the same on every transport; only how the bytes move differs.
@@ -172,8 +172,8 @@ private:
     void updateWriteNotifier();
 
     int m_fd;
-    QSocketNotifier *m_readNotifier = nullptr;
-    QSocketNotifier *m_writeNotifier = nullptr;
+    IPCSocketNotifier *m_readNotifier = nullptr;
+    IPCSocketNotifier *m_writeNotifier = nullptr;
     QByteArray m_in;
     qsizetype m_inOffset = 0;
     qint64 m_inSystem = 0; // readable, still in the system (FIONREAD)

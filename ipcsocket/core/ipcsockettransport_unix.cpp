@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "ipcsockettransport_p.h"
 #include "ipcsocketendofpass_p.h"
+#include "ipcsocketnotifier_p.h"
 
 #include <QtCore/qpointer.h>
-#include <QtCore/qsocketnotifier.h>
 
 #include <cerrno>
 #include <cstring>
@@ -52,8 +52,8 @@ IPCSocketDescriptorTransport::IPCSocketDescriptorTransport(int descriptor, QObje
     const int on = 1;
     ::setsockopt(m_fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof(on));
 #endif
-    m_readNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Read, this);
-    QObject::connect(m_readNotifier, &QSocketNotifier::activated, this,
+    m_readNotifier = new IPCSocketNotifier(m_fd, IPCSocketNotifier::Read, this);
+    QObject::connect(m_readNotifier, &IPCSocketNotifier::activated, this,
                      [this] { readAvailable(); });
     // The write notifier comes when first needed: most connections never
     // fill the system's buffer, and registering a notifier with the event
@@ -663,8 +663,8 @@ void IPCSocketDescriptorTransport::updateWriteNotifier()
         return;
     m_writeNotifierOn = wanted;
     if (!m_writeNotifier && wanted && m_fd >= 0) {
-        m_writeNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Write, this);
-        QObject::connect(m_writeNotifier, &QSocketNotifier::activated, this, [this] {
+        m_writeNotifier = new IPCSocketNotifier(m_fd, IPCSocketNotifier::Write, this);
+        QObject::connect(m_writeNotifier, &IPCSocketNotifier::activated, this, [this] {
             m_systemFull = false;
             flush();
         });

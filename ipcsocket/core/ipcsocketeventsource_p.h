@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#ifndef IPCSOCKETEVENTSOURCE_P_H
+#define IPCSOCKETEVENTSOURCE_P_H
+
+//
+//  W A R N I N G
+//  -------------
+// This file is not part of the IPCSocket API. It may change without notice.
+//
+
+#include <QtCore/qobject.h>
+
+#include <vector>
+
+QT_BEGIN_NAMESPACE
+class QSocketNotifier;
+QT_END_NAMESPACE
+class IPCSocketNotifier;
+
+// The descriptors of one thread's connections and listeners in one kernel
+// event set (epoll on Linux, kqueue on macOS and the BSDs), which the
+// thread's event loop watches as one descriptor. Qt's event dispatchers
+// poll every registered notifier on every wake-up, so that with one
+// notifier a connection an event costs in proportion to all connections;
+// here one wake-up asks the kernel for the ready ones only.
+//
+// One a thread, made when first needed and a child of the thread's event
+// dispatcher (it goes with it). Used only from its own thread.
+class IPCSocketEventSource : public QObject
+{
+    Q_OBJECT
+public:
+    // The current thread's; nullptr where there is none: a thread without
+    // an event dispatcher, a system without epoll or kqueue, or
+    // IPCSOCKET_EVENT_SOURCE=notifiers in the environment.
+    static IPCSocketEventSource *current();
+
+    // Whether the notifier is now in the set: false if its descriptor
+    // cannot be (the notifier then uses a QSocketNotifier).
+    bool add(IPCSocketNotifier *notifier);
+    void remove(IPCSocketNotifier *notifier);
+
+    ~IPCSocketEventSource() override;
+
+    // What the kernel reports of one descriptor.
+    struct Ready
+    {
+        int descriptor;
+        bool read; // readable, at the end, or failed
+        bool write; // writable, or failed
+    };
+
+private:
+    struct Interest
+    {
+        IPCSocketNotifier *read = nullptr;
+        IPCSocketNotifier *write = nullptr;
+        bool isEmpty() const { return !read && !write; }
+    };
+    // The events of the wake-ups being dispatched, one a level of nested
+    // event loops (a slot may run one). A descriptor that leaves the set
+    // is struck out of them, so that a number reused meanwhile by a new
+    // connection gets none of the old one's events.
+    struct Batch
+    {
+        std::vector<Ready> events;
+        int count = 0;
+    };
+
+    IPCSocketEventSource(int queue, QObject *dispatcher);
+    void dispatch();
+    Interest *interestOf(int descriptor);
+
+    // The kernel's part, in ipcsocketeventsource_epoll.cpp or _kqueue.cpp.
+    // A new set, close-on-exec: its descriptor, or -1 with errno.
+    static int openQueue();
+    // Tells the kernel what is watched of the descriptor now: false with
+    // errno if it refused.
+    bool changeInterest(int descriptor, const Interest &before, const Interest &after);
+    // The ready descriptors, without waiting: how many were stored.
+    int takeReady(Ready *ready, int maximum);
+
+    int m_queue;
+    QSocketNotifier *m_notifier;
+    std::vector<Interest> m_interests; // by descriptor
+    std::vector<Batch> m_batches;
+    size_t m_depth = 0; // batches being dispatched
+};
+
+#endif // IPCSOCKETEVENTSOURCE_P_H

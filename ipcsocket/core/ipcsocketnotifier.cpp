@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include "ipcsocketnotifier_p.h"
+#include "ipcsocketeventsource_p.h"
+
+#include <QtCore/qcoreevent.h>
+#include <QtCore/qsocketnotifier.h>
+#include <QtCore/qthread.h>
+
+IPCSocketNotifier::IPCSocketNotifier(int descriptor, Type type, QObject *parent)
+    : QObject(parent), m_descriptor(descriptor), m_type(type)
+{
+    setEnabled(true);
+}
+
+IPCSocketNotifier::~IPCSocketNotifier()
+{
+    detach();
+}
+
+void IPCSocketNotifier::setEnabled(bool enabled)
+{
+    if (m_enabled == enabled)
+        return;
+    m_enabled = enabled;
+    if (enabled)
+        attach();
+    else
+        detach();
+}
+
+void IPCSocketNotifier::attach()
+{
+    if (m_source || (m_fallback && m_fallback->isEnabled()) || m_descriptor < 0)
+        return;
+    if (thread() != QThread::currentThread()) {
+        qWarning("IPCSocketNotifier: cannot be enabled from another thread");
+        return;
+    }
+    IPCSocketEventSource *source = IPCSocketEventSource::current();
+    if (source && source->add(this))
+        return;
+    if (m_fallback) {
+        m_fallback->setEnabled(true);
+        return;
+    }
+    m_fallback = new QSocketNotifier(
+            qintptr(m_descriptor), m_type == Read ? QSocketNotifier::Read : QSocketNotifier::Write,
+            this);
+    QObject::connect(m_fallback, &QSocketNotifier::activated, this, &IPCSocketNotifier::activated);
+}
+
+void IPCSocketNotifier::detach()
+{
+    if (m_source)
+        m_source->remove(this);
+    if (m_fallback)
+        m_fallback->setEnabled(false);
+}
+
+bool IPCSocketNotifier::event(QEvent *event)
+{
+    // Sent in the old thread before the move, to this object before its
+    // children: the fallback is turned off before it would queue its own
+    // re-enabling, and one queued call joins the new thread's set.
+    if (event->type() == QEvent::ThreadChange && m_enabled) {
+        detach();
+        QMetaObject::invokeMethod(
+                this,
+                [this] {
+                    if (m_enabled)
+                        attach();
+                },
+                Qt::QueuedConnection);
+    }
+    return QObject::event(event);
+}

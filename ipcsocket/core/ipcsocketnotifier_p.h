@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#ifndef IPCSOCKETNOTIFIER_P_H
+#define IPCSOCKETNOTIFIER_P_H
+
+//
+//  W A R N I N G
+//  -------------
+// This file is not part of the IPCSocket API. It may change without notice.
+//
+
+#include <QtCore/qobject.h>
+
+QT_BEGIN_NAMESPACE
+class QSocketNotifier;
+QT_END_NAMESPACE
+class IPCSocketEventSource;
+
+// QSocketNotifier's job for the descriptors of the Unix transport and
+// listener, made cheap for many of them: it is served by its thread's
+// IPCSocketEventSource (one epoll or kqueue set the event loop sees as one
+// descriptor), so that an event costs the same however many other
+// connections are idle. Where that set cannot be had (no epoll or kqueue,
+// IPCSOCKET_EVENT_SOURCE=notifiers), it falls back to a QSocketNotifier.
+//
+// Like QSocketNotifier it is enabled when made, level-triggered, and
+// follows its object to another thread: it leaves the old thread's set when
+// it is moved and joins the new thread's from that thread's event loop.
+// The descriptor must stay open while the notifier is enabled.
+class IPCSocketNotifier : public QObject
+{
+    Q_OBJECT
+public:
+    enum Type { Read, Write };
+
+    IPCSocketNotifier(int descriptor, Type type, QObject *parent);
+    ~IPCSocketNotifier() override;
+
+    int descriptor() const { return m_descriptor; }
+    Type type() const { return m_type; }
+    bool isEnabled() const { return m_enabled; }
+    void setEnabled(bool enabled);
+
+Q_SIGNALS:
+    // The descriptor is ready (or has failed, or the peer hung up: a read
+    // or write then says which).
+    void activated();
+
+protected:
+    bool event(QEvent *event) override;
+
+private:
+    friend class IPCSocketEventSource;
+    void attach();
+    void detach();
+
+    const int m_descriptor;
+    const Type m_type;
+    bool m_enabled = false;
+    IPCSocketEventSource *m_source = nullptr; // the set it is in, if any
+    QSocketNotifier *m_fallback = nullptr;
+};
+
+#endif // IPCSOCKETNOTIFIER_P_H
