@@ -171,7 +171,10 @@ int IPCServerSocket::lastErrorCode() const
 
 int IPCServerSocket::connectionCount() const
 {
-    return int(activeConnections().size());
+    // A connection leaves the list when it is destroyed (its pointer is
+    // null only while its destroyed() is being emitted): counted without
+    // a copy of the list, which each new peer would pay for all the others.
+    return int(d->connections.size());
 }
 
 QList<IPCSocket *> IPCServerSocket::activeConnections() const
