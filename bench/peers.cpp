@@ -306,7 +306,7 @@ public:
           m_events(size_t(std::clamp(role.peers, 1, 1024)))
     {
         if (m_poller < 0)
-            failErrno("peers: epoll_create1");
+            failErrno("epoll_create1");
         m_fds.reserve(size_t(role.peers));
         m_got.reserve(size_t(role.peers));
     }
@@ -325,7 +325,7 @@ public:
         for (int i = 0; i < m_role.peers; ++i) {
             const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
             if (fd < 0)
-                failErrno("peers: socket");
+                failErrno("socket");
             // Non-blocking AF_UNIX: EAGAIN while the listener's backlog is full.
             const qint64 since = nowNs();
             while (::connect(fd, reinterpret_cast<const sockaddr *>(&m_address), sizeof(m_address))
@@ -343,7 +343,7 @@ public:
             watch.events = EPOLLIN;
             watch.data.u32 = uint32_t(i);
             if (::epoll_ctl(m_poller, EPOLL_CTL_ADD, fd, &watch) != 0)
-                failErrno("peers: epoll_ctl");
+                failErrno("epoll_ctl");
             m_fds.push_back(fd);
             m_got.push_back(0);
             send(i);
@@ -410,7 +410,8 @@ private:
     void send(int i)
     {
         if (::write(m_fds[size_t(i)], Ping, PingBytes) != PingBytes)
-            fail("%s: write to peer %d: %s", m_role.serverName.data(), i + 1, std::strerror(errno));
+            fail("%s: write on peer %d of %d (%s): %s (errno %d)", m_role.serverName.data(), i + 1,
+                 m_role.peers, m_phase, std::strerror(errno), errno);
     }
 
     // Reads what peer i has; true once its echo is whole.
@@ -425,7 +426,8 @@ private:
         if (n < 0) {
             if (errno == EAGAIN || errno == EINTR)
                 return false;
-            failErrno("peers: read");
+            fail("%s: read on peer %d of %d (%s): %s (errno %d)", m_role.serverName.data(), i + 1,
+                 m_role.peers, m_phase, std::strerror(errno), errno);
         }
         if (std::memcmp(echo, Ping + got, size_t(n)) != 0)
             fail("%s echoed something else to peer %d", m_role.serverName.data(), i + 1);
@@ -447,7 +449,7 @@ private:
                 fail("%s answered nothing for %d ms (%s, %d peers)", m_role.serverName.data(),
                      StuckMs, m_phase, m_role.peers);
             if (errno != EINTR)
-                failErrno("peers: epoll_wait");
+                failErrno("epoll_wait");
         }
     }
 
