@@ -70,7 +70,7 @@ const char Ping[PingBytes + 1] = "ping-0123456789.";
 // A server that answers nothing this long is stuck: the peers give up.
 constexpr int StuckMs = 10000;
 
-[[noreturn]] void fail(const char *format, ...)
+[[noreturn, gnu::format(printf, 1, 2)]] void fail(const char *format, ...)
 {
     std::fputs("ipcsocket-bench: peers: ", stderr);
     va_list arguments;
