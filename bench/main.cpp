@@ -6,6 +6,7 @@
 
 #include "connections.h"
 #include "peer.h"
+#include "peers.h"
 #include "report.h"
 #include "support.h"
 
@@ -39,6 +40,8 @@ struct Options
     QString pin;
     bool json = false;
     bool quick = false;
+    QList<qint64> messageSizes;
+    QList<int> peerCounts;
     QStringList tables; // which tables to measure
     bool wants(const char *table) const { return tables.contains(QLatin1String(table)); }
 };
@@ -392,8 +395,7 @@ int orchestrate(const Options &options)
     // Whole messages: IPCMessageChannel against its framing done by hand.
     QJsonArray messages;
     const QList<Transport> messageCases = messageTransports();
-    const QList<qint64> messageSizes = {16, 65536, qint64(1) << 20, qint64(16) << 20};
-    for (const qint64 size : options.wants("messages") ? messageSizes : QList<qint64>()) {
+    for (const qint64 size : options.wants("messages") ? options.messageSizes : QList<qint64>()) {
         const qint64 oneWay = messageCount(options, size);
         const bool roundTrips = size <= 65536;
         QHash<Transport, Figure> p50, p99, rate;
@@ -465,6 +467,15 @@ int orchestrate(const Options &options)
                         measureConnections(options.quick ? 5 : 30, options.quick ? 0.1 : 0.5,
                                            options.pin == QLatin1String("none") ? -1 : 0,
                                            options.json));
+    if (options.wants("peers")) {
+        PeersOptions peers;
+        peers.counts = options.peerCounts;
+        peers.runs = options.runs;
+        peers.warmUps = warmUps;
+        peers.seconds = options.quick ? 0.1 : 1;
+        peers.json = options.json;
+        document.insert(QStringLiteral("peers"), measurePeers(peers, &failed));
+    }
 
     if (options.json)
         std::fputs(QJsonDocument(document).toJson().constData(), stdout);
@@ -476,6 +487,8 @@ int orchestrate(const Options &options)
 int main(int argc, char *argv[])
 {
     // A peer process: the arguments are ours, not the user's.
+    if (argc > 2 && qstrcmp(argv[1], "--role") == 0 && isPeersRole(argv[2]))
+        return runPeersRole(argc, argv);
     if (argc > 2 && qstrcmp(argv[1], "--role") == 0) {
         Job job;
         job.server = qstrcmp(argv[2], "server") == 0;
@@ -536,19 +549,28 @@ int main(int argc, char *argv[])
     const QCommandLineOption connectionsOnly(
             QStringLiteral("connections-only"),
             QStringLiteral("Only the connection set-up cases (in this process)."));
-    const QString allTables = QStringLiteral("roundtrip,stream,burst,messages,connections");
+    const QString allTables = QStringLiteral("roundtrip,stream,burst,messages,connections,peers");
     const QCommandLineOption tables(QStringLiteral("tables"),
                                     QStringLiteral("Which tables: %1.").arg(allTables),
                                     QStringLiteral("list"), allTables);
-    parser.addOptions(
-            {quick, json, pin, sizes, iterations, runs, stream, cases, connectionsOnly, tables});
+    const QCommandLineOption messageSizes(
+            QStringLiteral("message-sizes"), QStringLiteral("Whole-message sizes in bytes."),
+            QStringLiteral("list"), QStringLiteral("16,65536,1048576,16777216"));
+    const QCommandLineOption peersOnly(QStringLiteral("peers"),
+                                       QStringLiteral("Only the many-peers table."));
+    const QCommandLineOption peerCounts(QStringLiteral("peer-counts"),
+                                        QStringLiteral("Peers on one server (many-peers table)."),
+                                        QStringLiteral("list"), QStringLiteral("1,100,1000,4000"));
+    parser.addOptions({quick, json, pin, sizes, iterations, runs, stream, cases, connectionsOnly,
+                       tables, messageSizes, peersOnly, peerCounts});
     parser.process(app);
 
     Options options;
     options.quick = parser.isSet(quick);
     options.json = parser.isSet(json);
     options.pin = parser.value(pin);
-    options.tables = parser.value(tables).split(u',');
+    options.tables = parser.isSet(peersOnly) ? QStringList{QStringLiteral("peers")}
+                                             : parser.value(tables).split(u',');
     for (const QString &table : std::as_const(options.tables)) {
         if (!allTables.split(u',').contains(table)) {
             std::fprintf(stderr, "unknown table '%s'\n", qPrintable(table));
@@ -576,6 +598,22 @@ int main(int argc, char *argv[])
         }
         options.sizes.append(bytes);
     }
+    for (const QString &size : parser.value(messageSizes).split(u',')) {
+        const qint64 bytes = size.toLongLong();
+        if (bytes < 1) {
+            std::fprintf(stderr, "bad message size '%s'\n", qPrintable(size));
+            return 2;
+        }
+        options.messageSizes.append(bytes);
+    }
+    for (const QString &count : parser.value(peerCounts).split(u',')) {
+        const int peers = count.toInt();
+        if (peers < 1) {
+            std::fprintf(stderr, "bad peer count '%s'\n", qPrintable(count));
+            return 2;
+        }
+        options.peerCounts.append(peers);
+    }
     options.iterations = parser.value(iterations).toLongLong();
     options.runs = parser.value(runs).toInt();
     options.streamBytes = parser.value(stream).toLongLong() * 1024 * 1024;
@@ -588,6 +626,8 @@ int main(int argc, char *argv[])
             options.streamBytes = 16 * 1024 * 1024;
         if (!parser.isSet(sizes))
             options.sizes = {16, 65536};
+        if (!parser.isSet(peerCounts))
+            options.peerCounts = {1, 100};
     }
     if (options.iterations < 1 || options.runs < 1 || options.streamBytes < 1) {
         std::fprintf(stderr, "--iterations, --runs and --stream-mib must be positive\n");

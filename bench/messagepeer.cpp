@@ -299,13 +299,13 @@ QJsonObject runQLocalSocketFramed(const Job &job)
         while (socket->bytesToWrite() > 0 && socket->waitForBytesWritten(1000)) { }
         loop.quit();
     };
+    // The lean sender: the header from the stack, then the payload from
+    // where it is; two writes into the socket's buffer, no frame allocated.
     const auto send = [&](const QByteArray &payload) {
-        QByteArray frame;
-        frame.reserve(HeaderBytes + payload.size());
-        frame.resize(HeaderBytes);
-        writeHeader(frame.data(), payload.size());
-        frame.append(payload);
-        socket->write(frame);
+        char header[HeaderBytes];
+        writeHeader(header, payload.size());
+        socket->write(header, HeaderBytes);
+        socket->write(payload.constData(), payload.size());
     };
     // The reader: what readAll() gives, appended to what is left of a frame,
     // each whole frame copied out as its message.

@@ -11,9 +11,10 @@ namespace Bench {
 // (Phase::Messages), of job.size payload bytes each.
 QJsonObject runRawFramed(const Job &job);
 QJsonObject runMessageChannel(const Job &job);
-// The framing by hand over bare QLocalSocket: a frame is built in one
-// QByteArray and written at once; the receiver parses what readAll() gives
-// and hands each message on as a QByteArray of its own.
+// The framing by hand over bare QLocalSocket, lean: the sender writes each
+// message's 5-byte header and then its payload (two writes, no frame
+// allocated); the receiver parses what readAll() gives and hands each
+// message on as a QByteArray of its own.
 QJsonObject runQLocalSocketFramed(const Job &job);
 
 } // namespace Bench
