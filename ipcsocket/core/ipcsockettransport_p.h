@@ -123,6 +123,8 @@ public:
 private:
     // Reads what the system holds; emits readyRead() and, at the end, ended().
     bool readAvailable();
+    // An empty input buffer goes back to the thread's spare buffers.
+    void releaseDrainedInput();
     // Copies from the buffer: bytes copied.
     qint64 takeBuffered(char *data, qint64 maxSize);
     // Grows the buffer by room bytes to be read into: where they begin.
@@ -186,7 +188,7 @@ private:
         QByteArray bytes;
         qsizetype begin = 0; // sent before this
         qsizetype end = 0; // filled up to this
-        bool ours = false; // not a payload by reference: kept as the spare once sent
+        bool ours = false; // not a payload by reference: a spare buffer once sent
     };
     std::deque<Chunk> m_out;
     // The chunk at the end of m_out that small writes fill, if there is
@@ -194,7 +196,6 @@ private:
     Chunk *m_collecting = nullptr;
     char *m_collectAt = nullptr;
     char *m_collectEnd = nullptr;
-    QByteArray m_spare; // a chunk of our own that went, for the next one
     qint64 m_outBytes = 0;
     // Collected since the queue was last handed to the system.
     qint64 m_collected = 0;

@@ -33,6 +33,23 @@ QString systemMessage(int err)
     return QString::fromLocal8Bit(std::strerror(err));
 }
 
+// Buffers that connections of this thread are not using now. A drained
+// connection gives its input buffer back, and a sent chunk of collected
+// writes goes here too: an idle connection holds no buffer (a server with
+// thousands of idle peers would keep one each), and a busy one takes the
+// same memory again without an allocation.
+struct SpareBuffers
+{
+    QByteArray input;
+    QByteArray chunk;
+};
+
+SpareBuffers &spareBuffers()
+{
+    thread_local SpareBuffers spares;
+    return spares;
+}
+
 bool waitFor(int fd, short events, int msecs)
 {
     pollfd fds = {fd, events, 0};
@@ -78,10 +95,23 @@ QByteArrayView IPCSocketDescriptorTransport::buffered() const
 void IPCSocketDescriptorTransport::consume(qsizetype bytes)
 {
     m_inOffset += bytes;
-    if (m_inOffset == m_in.size()) {
-        m_in.resize(0);
-        m_inOffset = 0;
-    }
+    releaseDrainedInput();
+}
+
+void IPCSocketDescriptorTransport::releaseDrainedInput()
+{
+    if (m_inOffset != m_in.size())
+        return;
+    m_inOffset = 0;
+    if (m_in.capacity() == 0)
+        return;
+    // resize() keeps the capacity: whoever reads next in this thread
+    // reuses it. The thread keeps the larger buffer of two.
+    m_in.resize(0);
+    QByteArray &spare = spareBuffers().input;
+    if (m_in.capacity() > spare.capacity() && m_in.isDetached())
+        spare = std::move(m_in);
+    m_in = QByteArray();
 }
 
 qint64 IPCSocketDescriptorTransport::read(char *data, qint64 maxSize)
@@ -115,6 +145,7 @@ qint64 IPCSocketDescriptorTransport::read(char *data, qint64 maxSize)
     } while (r < 0 && errno == EINTR);
     const qint64 got = qMax<ssize_t>(r, 0);
     m_in.resize(old + qsizetype(qMax<qint64>(got - wanted, 0)));
+    releaseDrainedInput();
     // Still there at least: what was counted, less what was read now (an
     // error is for readAvailable() to find).
     m_inSystem = r > 0 ? qMax<qint64>(m_inSystem - got, 0) : 0;
@@ -128,11 +159,7 @@ qint64 IPCSocketDescriptorTransport::takeBuffered(char *data, qint64 maxSize)
         return 0;
     std::memcpy(data, m_in.constData() + m_inOffset, size_t(n));
     m_inOffset += qsizetype(n);
-    if (m_inOffset == m_in.size()) {
-        // resize() keeps the capacity: the next message reuses it.
-        m_in.resize(0);
-        m_inOffset = 0;
-    }
+    releaseDrainedInput();
     return n;
 }
 
@@ -273,8 +300,9 @@ void IPCSocketDescriptorTransport::startChunk(qint64 size)
     // at its full size: one vector of one sendmsg(2) for all of them.
     constexpr qsizetype ChunkCapacity = 64 * 1024;
     Chunk chunk;
-    if (size <= ChunkCapacity && m_spare.size() == ChunkCapacity)
-        chunk.bytes = std::exchange(m_spare, QByteArray());
+    QByteArray &spare = spareBuffers().chunk;
+    if (size <= ChunkCapacity && spare.size() == ChunkCapacity)
+        chunk.bytes = std::exchange(spare, QByteArray());
     else
         chunk.bytes
                 = QByteArray(qMax<qsizetype>(ChunkCapacity, qsizetype(size)), Qt::Uninitialized);
@@ -419,6 +447,11 @@ qsizetype IPCSocketDescriptorTransport::prepareBufferTail(qint64 room)
         m_inOffset = 0;
     }
     const qsizetype old = m_in.size();
+    if (old == 0 && room > m_in.capacity()) {
+        QByteArray &spare = spareBuffers().input;
+        if (spare.capacity() >= room)
+            m_in = std::move(spare);
+    }
     m_in.resize(old + qsizetype(room));
     return old;
 }
@@ -431,6 +464,7 @@ qint64 IPCSocketDescriptorTransport::readIntoBuffer(qint64 maxSize)
         n = ::read(m_fd, m_in.data() + old, size_t(maxSize));
     } while (n < 0 && errno == EINTR);
     m_in.resize(old + qsizetype(qMax<ssize_t>(n, 0)));
+    releaseDrainedInput();
     return n;
 }
 
@@ -594,7 +628,7 @@ qint64 IPCSocketDescriptorTransport::sendQueued()
                 m_collecting = nullptr;
             // Our own chunk is kept for the next burst: no allocation a pass.
             if (front.ours && front.bytes.isDetached())
-                m_spare = std::move(front.bytes);
+                spareBuffers().chunk = std::move(front.bytes);
             m_out.pop_front();
         }
         if (sent < offered)
