@@ -36,6 +36,7 @@
 
 #ifdef Q_OS_LINUX
 #include <dlfcn.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
 
@@ -289,6 +290,7 @@ private Q_SLOTS:
     void userNotifierOnHandle();
     void connectionMovesToAnotherThread();
     void socketOutlivesItsThread();
+    void idlePeersHoldNoBuffers();
 
 private:
     QString socketPath() const { return m_dir->filePath(QStringLiteral("s")); }
@@ -550,6 +552,39 @@ void tst_IPCSocketEventSource::socketOutlivesItsThread()
     QVERIFY(orphan->isConnected());
     orphan.reset();
     QTRY_COMPARE_WITH_TIMEOUT(server.connectionCount(), 0, Timeout);
+}
+
+void tst_IPCSocketEventSource::idlePeersHoldNoBuffers()
+{
+#if !defined(Q_OS_LINUX) || defined(IPCSOCKET_SANITIZED)
+    QSKIP("The heap is measured with glibc's mallinfo2(), which a sanitizer's allocator does "
+          "not keep");
+#else
+    // Each peer has said something and been answered, then stays idle: its
+    // connection keeps no buffer of its own (a server with thousands of
+    // them would pay for each), only its objects.
+    constexpr int Peers = 1000;
+    constexpr double MostKiBAPeer = 8;
+    EchoServer server(socketPath());
+    QVERIFY(server.listen());
+    std::vector<std::unique_ptr<RawPeer>> first = connectPeers(&server, 1);
+    QCOMPARE(int(first.size()), 1);
+    QVERIFY(first[0]->send(QByteArray(16, 'w')));
+    QTRY_COMPARE_WITH_TIMEOUT(first[0]->received().size(), qsizetype(16), Timeout);
+    const size_t before = mallinfo2().uordblks;
+    std::vector<std::unique_ptr<RawPeer>> peers;
+    for (int i = 0; i < Peers; ++i) {
+        peers.push_back(std::make_unique<RawPeer>(socketPath()));
+        QVERIFY(peers.back()->isValid());
+        QVERIFY(peers.back()->send(QByteArray(16, 'p')));
+        QTRY_COMPARE_WITH_TIMEOUT(peers.back()->received().size(), qsizetype(16), Timeout);
+    }
+    QCOMPARE(server.connectionCount(), Peers + 1);
+    const double kibAPeer = double(mallinfo2().uordblks - before) / 1024 / Peers;
+    qInfo("%.1f KiB of heap an idle peer", kibAPeer);
+    QVERIFY2(kibAPeer <= MostKiBAPeer,
+             qPrintable(QStringLiteral("%1 KiB of heap an idle peer").arg(kibAPeer)));
+#endif
 }
 
 QTEST_GUILESS_MAIN(tst_IPCSocketEventSource)
