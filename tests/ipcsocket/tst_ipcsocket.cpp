@@ -52,7 +52,7 @@ QByteArray sha256(const QByteArray &bytes)
     return QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
 }
 
-// Why a test, or a row of one, does not run on Windows (README, "Platforms").
+// Why a test, or a row of one, does not run on Windows (docs/platforms.md).
 [[maybe_unused]] constexpr char NoSocketFiles[]
         = "Windows has no socket files: a named pipe goes with its last handle, so nothing "
           "stale is left behind, and a file at the path is in no pipe's way";
