@@ -4,7 +4,7 @@
 // plain way (the whole stream at once). However the stream is cut, and
 // whether payloads are filled by feed() or straight (payloadSpace()), the
 // reader gives exactly the messages, and stops at exactly the error, that
-// SPEC.md gives that stream.
+// the wire format (docs/src/ipcmessagechannel.qdoc) gives that stream.
 
 #include "ipcmessageframereader_p.h"
 

@@ -199,7 +199,7 @@ void IPCSocketDescriptorTransport::handOverCollected()
         updateWriteNotifier();
         return;
     }
-    // Spec: handed over at the end of the pass, or once 64 KiB are
+    // Collected writes are handed over at the end of the pass, or once 64 KiB are
     // collected (and not on every write while the system is full).
     if (m_collected >= CollectLimit)
         sendQueued();

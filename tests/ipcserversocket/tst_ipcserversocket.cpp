@@ -43,7 +43,7 @@ int openDescriptors()
 #endif
 }
 
-// Why a test does not run on Windows (README, "Platforms").
+// Why a test does not run on Windows (docs/platforms.md).
 [[maybe_unused]] constexpr char NoStranger[]
         = "Under Wine every process runs as one user: there is no stranger to refuse (a second "
           "user needs a real Windows)";

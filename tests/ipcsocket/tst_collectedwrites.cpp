@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 //
-// Small writes are collected (SPEC.md, "Small writes are collected", and the
-// message channel's "Cost"): a burst costs a few system calls, and no byte
+// Small writes are collected (IPCSocket::write() and IPCMessageChannel in the
+// reference): a burst costs a few system calls, and no byte
 // that write() accepted is lost on the way, however the connection ends.
 
 #include "pattern.h"

@@ -9,7 +9,7 @@ TestCase {
 
     Component { id: socketComponent; IPCSocket {} }
     Component { id: spyComponent; SignalSpy {} }
-    // The form the spec shows: greet every peer.
+    // The form the reference shows: greet every peer.
     Component {
         id: serverComponent
         IPCServerSocket {

@@ -54,7 +54,7 @@ void say(const QByteArray &line)
 // the system cancels the read it had started on our stdout's pipe in the
 // test process; Qt 6.4's pipe reader (QWindowsPipeReader::readCompleted())
 // then takes the pipe for broken and reads no more: every later line was
-// lost (tst_ipcsocket::peerLinesAfterLongSilence). A line a second keeps
+// lost (tests/support/tst_peerprocess.cpp). A line a second keeps
 // that read from waiting so long; PeerProcess passes over these lines.
 class KeepAlive
 {
