@@ -49,12 +49,13 @@ IPCSocketEventSource::~IPCSocketEventSource()
 {
     if (t_current == this)
         t_current = nullptr;
-    // Notifiers that outlive their thread's event loop go quiet.
+    // Notifiers that outlive their thread's event loop go quiet. They may be
+    // deleted later from another thread, once this one has ended.
     for (Interest &interest : m_interests) {
         if (interest.read)
-            interest.read->m_source = nullptr;
+            interest.read->m_source.store(nullptr, std::memory_order_release);
         if (interest.write)
-            interest.write->m_source = nullptr;
+            interest.write->m_source.store(nullptr, std::memory_order_release);
     }
     delete m_notifier;
     ::close(m_queue);
@@ -83,13 +84,13 @@ bool IPCSocketEventSource::add(IPCSocketNotifier *notifier)
     if (!changeInterest(descriptor, interest, after))
         return false;
     interest = after;
-    notifier->m_source = this;
+    notifier->m_source.store(this, std::memory_order_relaxed);
     return true;
 }
 
 void IPCSocketEventSource::remove(IPCSocketNotifier *notifier)
 {
-    notifier->m_source = nullptr;
+    notifier->m_source.store(nullptr, std::memory_order_relaxed);
     const int descriptor = notifier->descriptor();
     Interest *interest = interestOf(descriptor);
     if (!interest)

@@ -30,7 +30,8 @@ void IPCSocketNotifier::setEnabled(bool enabled)
 
 void IPCSocketNotifier::attach()
 {
-    if (m_source || (m_fallback && m_fallback->isEnabled()) || m_descriptor < 0)
+    if (m_source.load(std::memory_order_acquire) || (m_fallback && m_fallback->isEnabled())
+        || m_descriptor < 0)
         return;
     if (thread() != QThread::currentThread()) {
         qWarning("IPCSocketNotifier: cannot be enabled from another thread");
@@ -51,8 +52,8 @@ void IPCSocketNotifier::attach()
 
 void IPCSocketNotifier::detach()
 {
-    if (m_source)
-        m_source->remove(this);
+    if (IPCSocketEventSource *source = m_source.load(std::memory_order_acquire))
+        source->remove(this);
     if (m_fallback)
         m_fallback->setEnabled(false);
 }
@@ -64,13 +65,17 @@ bool IPCSocketNotifier::event(QEvent *event)
     // re-enabling, and one queued call joins the new thread's set.
     if (event->type() == QEvent::ThreadChange && m_enabled) {
         detach();
-        QMetaObject::invokeMethod(
-                this,
-                [this] {
-                    if (m_enabled)
-                        attach();
-                },
-                Qt::QueuedConnection);
+        // Called by name: Qt makes the call, and the flag hands over what
+        // this thread did in a way ThreadSanitizer sees (Qt's own locks it
+        // cannot, nor a functor made here and called there).
+        m_moved.store(true, std::memory_order_release);
+        QMetaObject::invokeMethod(this, "reattach", Qt::QueuedConnection);
     }
     return QObject::event(event);
+}
+
+void IPCSocketNotifier::reattach()
+{
+    if (m_moved.exchange(false, std::memory_order_acquire) && m_enabled)
+        attach();
 }

@@ -10,6 +10,8 @@
 
 #include <QtCore/qobject.h>
 
+#include <atomic>
+
 QT_BEGIN_NAMESPACE
 class QSocketNotifier;
 QT_END_NAMESPACE
@@ -48,6 +50,10 @@ Q_SIGNALS:
 protected:
     bool event(QEvent *event) override;
 
+private Q_SLOTS:
+    // In the new thread, after a move.
+    void reattach();
+
 private:
     friend class IPCSocketEventSource;
     void attach();
@@ -56,8 +62,11 @@ private:
     const int m_descriptor;
     const Type m_type;
     bool m_enabled = false;
-    IPCSocketEventSource *m_source = nullptr; // the set it is in, if any
+    // The set it is in, if any. Atomic only for the end of its thread: the
+    // set lets go of it then, and it may be deleted later from another.
+    std::atomic<IPCSocketEventSource *> m_source{nullptr};
     QSocketNotifier *m_fallback = nullptr;
+    std::atomic<bool> m_moved{false};
 };
 
 #endif // IPCSOCKETNOTIFIER_P_H
