@@ -110,6 +110,7 @@ private slots:
     void fullQueueKeepsItsFile_data();
     void fullQueueKeepsItsFile();
     void killedListenerDoesNotBlock();
+    void staleFileWithoutLockIsNotGuessed();
     void linkWhereTheLockGoesIsRefused_data();
     void linkWhereTheLockGoesIsRefused();
 
@@ -204,6 +205,23 @@ void tst_BsdAnswers::killedListenerDoesNotBlock()
     client.setPath(socketPath());
     QVERIFY(client.connect());
     QTRY_VERIFY_WITH_TIMEOUT(next.isConnected(), Timeout);
+}
+
+// A stale file that no listener of ours left (no lock file) answers as a
+// full queue does: it is kept, and listen() says what to do.
+void tst_BsdAnswers::staleFileWithoutLockIsNotGuessed()
+{
+    QVERIFY(SocketFile::makeStale(socketPath()));
+    IPCSocket socket;
+    socket.setPath(socketPath());
+    QSignalSpy errors(&socket, &IPCSocket::error);
+    QVERIFY(!socket.listen());
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::AddressInUseError));
+    const QString message = errors.at(0).at(1).toString();
+    QVERIFY2(message.contains(socketPath()), qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("remove the file")), qPrintable(message));
+    QVERIFY(QFileInfo::exists(socketPath()));
 }
 
 void tst_BsdAnswers::linkWhereTheLockGoesIsRefused_data()
