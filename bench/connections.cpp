@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "connections.h"
+#include "portable.h"
 #include "report.h"
 
 #include <ipcserversocket.h>
@@ -10,7 +11,6 @@
 #include <QtCore/qelapsedtimer.h>
 #include <QtCore/qfile.h>
 #include <QtCore/qjsonarray.h>
-#include <QtCore/qscopeguard.h>
 #include <QtCore/qtemporarydir.h>
 #include <QtCore/qtimer.h>
 #include <QtNetwork/qlocalserver.h>
@@ -21,7 +21,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
-#include <sched.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -82,7 +81,7 @@ double elapsed(const QElapsedTimer &clock)
 
 int rawListener(const QString &path)
 {
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const int fd = Bench::unixStreamSocket();
     sockaddr_un address = {};
     address.sun_family = AF_UNIX;
     std::strncpy(address.sun_path, QFile::encodeName(path).constData(),
@@ -95,7 +94,7 @@ int rawListener(const QString &path)
 
 int rawConnect(const QString &path)
 {
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const int fd = Bench::unixStreamSocket();
     sockaddr_un address = {};
     address.sun_family = AF_UNIX;
     std::strncpy(address.sun_path, QFile::encodeName(path).constData(),
@@ -126,7 +125,7 @@ SetUp rawSetUp(const QString &path, Speaker speaker)
     clock.start();
     const int client = rawConnect(path);
     times.connectorConnected = elapsed(clock);
-    const int server = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+    const int server = Bench::acceptConnection(listener);
     if (server < 0)
         fail("raw accept");
     times.listenerConnected = elapsed(clock);
@@ -233,7 +232,7 @@ double rawCycles(const QString &path, double seconds)
     clock.start();
     while (clock.elapsed() < qint64(seconds * 1000)) {
         const int client = rawConnect(path);
-        const int server = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+        const int server = Bench::acceptConnection(listener);
         rawSend(client);
         rawReceive(server);
         rawSend(server);
@@ -345,18 +344,7 @@ constexpr size_t Baseline = 1; // qlocalsocket
 
 QJsonObject measureConnections(int rounds, double cyclesSeconds, int cpu, bool json)
 {
-    cpu_set_t before;
-    const bool pinned = cpu >= 0 && ::sched_getaffinity(0, sizeof(before), &before) == 0;
-    if (pinned) {
-        cpu_set_t one;
-        CPU_ZERO(&one);
-        CPU_SET(cpu, &one);
-        ::sched_setaffinity(0, sizeof(one), &one);
-    }
-    const auto unpin = qScopeGuard([&] {
-        if (pinned)
-            ::sched_setaffinity(0, sizeof(before), &before);
-    });
+    const Bench::CpuPin pin(cpu);
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("connect.sock"));
     // [case][figure] over the rounds; figures: connector, listener,

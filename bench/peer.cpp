@@ -432,13 +432,13 @@ QList<Transport> burstTransports()
 
 QJsonObject run(const Job &job, int argc, char **argv)
 {
-    if (job.cpu >= 0) {
-        cpu_set_t set;
-        CPU_ZERO(&set);
-        CPU_SET(job.cpu, &set);
-        if (sched_setaffinity(0, sizeof(set), &set) != 0)
-            die("sched_setaffinity");
-    }
+    // Pinned for the whole run (a peer is its own process); unpinned where
+    // the system has no affinity API.
+    const CpuPin pin(job.cpu);
+#ifdef __linux__
+    if (job.cpu >= 0 && !pin.pinned())
+        die("sched_setaffinity");
+#endif
 
     QJsonObject result;
     std::unique_ptr<QCoreApplication> app;

@@ -3,6 +3,7 @@
 #define BENCH_SUPPORT_H
 
 #include "peer.h"
+#include "portable.h"
 
 #include <QtCore/qfile.h>
 #include <QtCore/qjsonobject.h>
@@ -117,7 +118,7 @@ inline sockaddr_un addressOf(const QString &path)
 inline int rawConnection(const Job &job)
 {
     const sockaddr_un address = addressOf(job.path);
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const int fd = unixStreamSocket();
     if (fd < 0)
         die("socket");
     if (job.server) {

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Draws the IPCSocket icon (two endpoints joined by a socket) as PNG files.
 
-Run from this folder: python3 make-icons.py. Only the standard library."""
+Run from this folder: python3 make-icons.py. Only the standard library.
+The macOS application icon is made from two of them with Debian's icnsutils:
+png2icns ipcsocket.icns ipcsocket-128.png ipcsocket-32.png"""
 import math
 import struct
 import zlib

@@ -2,6 +2,8 @@
 # Sets up a Debian 12 machine and runs the whole test suite, one stage per
 # platform the README claims:
 #   linux    Qt 6.4 (Debian 12): normal, ASan+UBSan and TSan trees
+#   macos    every C++ file of a macOS build compiled for macOS 11 (x86_64)
+#            and macOS 13 (arm64) with Zig's clang: compile only
 #   qt68     Qt 6.8 LTS (Debian 13, in a debootstrap root)
 #            (qt68-asan, its ASan+UBSan tree, runs when named)
 #   windows  MinGW-w64 cross build against Qt for Windows, run under Wine
@@ -14,7 +16,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(linux qt68 windows)
+[ ${#stages[@]} -gt 0 ] || stages=(linux macos qt68 windows)
 
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT

@@ -27,12 +27,25 @@ constexpr const char *AcceptAction = "accept a peer on";
 // it tries to accept again: the pending connection would wake it at once.
 constexpr int RetryAfterResourceFailureMs = 100;
 
+// Linux answers connect() on a full listen queue with EAGAIN: ECONNREFUSED
+// means that nothing listens. macOS and the BSDs answer a full queue with
+// ECONNREFUSED as well, so there it tells a stale file from a busy live
+// listener only where a lock decides. (The tests build the BSD rule on
+// Linux too, and run it with the BSD answers given: tests/bsdanswers.)
+#if defined(Q_OS_LINUX) && !defined(IPCSOCKET_BSD_CONNECT_ANSWERS)
+constexpr bool RefusedMeansStale = true;
+#else
+constexpr bool RefusedMeansStale = false;
+#endif
+
 // An existing socket file at a path that no listener of ours holds the
 // lock of: left by a crashed listener, or a live listener that takes no
 // lock (another program). Only a connection attempt tells them apart; a
-// stale file is removed. Returns false with *result set when the path
-// cannot be had.
-bool clearExistingFile(const QString &path, const QByteArray &encodedPath, IPCSocketFailure *result)
+// stale file is removed. leftByOurs: the path's lock file was left behind
+// free, so the file is a killed listener's of ours. Returns false with
+// *result set when the path cannot be had.
+bool clearExistingFile(const QString &path, const QByteArray &encodedPath, bool leftByOurs,
+                       IPCSocketFailure *result)
 {
     struct stat st;
     if (::lstat(encodedPath.constData(), &st) != 0)
@@ -56,6 +69,16 @@ bool clearExistingFile(const QString &path, const QByteArray &encodedPath, IPCSo
                           QStringLiteral("the path is in use by a live listener"));
         return false;
     case ECONNREFUSED:
+        // A live listener's file is never removed.
+        if (!RefusedMeansStale && !leftByOurs) {
+            *result = failure(IPCSocket::AddressInUseError, ListenAction, path,
+                              QStringLiteral("the socket file there refuses connections (%1): a "
+                                             "stale file, or a listener whose queue is full, "
+                                             "which this system does not tell apart; remove the "
+                                             "file if nothing listens there")
+                                      .arg(systemMessage(err)));
+            return false;
+        }
         if (::unlink(encodedPath.constData()) != 0 && errno != ENOENT) {
             const int unlinkErr = errno;
             *result = failure(unlinkErr == EACCES || unlinkErr == EPERM
@@ -109,7 +132,13 @@ bool IPCSocketListener::listen(const QString &path, IPCSocket::AccessMode mode,
     case IPCSocketPathLock::Unavailable:
         // Something that is no lock file stands where the lock goes: going
         // on without it would mean probing live listeners again.
-        if (lockErr == EISDIR || lockErr == ELOOP) {
+        // O_NOFOLLOW on a link answers ELOOP on Linux and macOS, EMLINK on
+        // FreeBSD, EFTYPE on NetBSD.
+        if (lockErr == EISDIR || lockErr == ELOOP || lockErr == EMLINK
+#ifdef EFTYPE
+            || lockErr == EFTYPE
+#endif
+        ) {
             *result = failure(
                     IPCSocket::InvalidPathError, ListenAction, path,
                     QStringLiteral("'%1' is in the way of its lock file (%2)")
@@ -125,7 +154,7 @@ bool IPCSocketListener::listen(const QString &path, IPCSocket::AccessMode mode,
         *result = failure;
         return false;
     };
-    if (!clearExistingFile(path, encodedPath, result))
+    if (!clearExistingFile(path, encodedPath, m_lock.isHeld() && m_lock.foundLeftBehind(), result))
         return fail(*result);
 
     Descriptor fd(newSocket());

@@ -82,6 +82,13 @@ public:
 
     bool isHeld() const;
 
+#ifndef Q_OS_WIN
+    // The lock file acquire() took was there before, free: a listener of
+    // ours had the path and is gone without stop() (killed), so a socket
+    // file at the path is its leftover.
+    bool foundLeftBehind() const;
+#endif
+
 private:
 #ifdef Q_OS_WIN
     IPCSocketWin::Handle m_handle;
@@ -92,6 +99,7 @@ private:
     quint64 m_inode = 0;
     // The last lock released with Closing::Later, on its removed file.
     IPCSocketUnix::Descriptor m_spent;
+    bool m_leftBehind = false;
 #endif
 };
 

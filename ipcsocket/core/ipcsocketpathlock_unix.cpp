@@ -20,10 +20,16 @@ bool IPCSocketPathLock::isHeld() const
     return m_fd.isValid();
 }
 
+bool IPCSocketPathLock::foundLeftBehind() const
+{
+    return m_leftBehind;
+}
+
 IPCSocketPathLock::Result IPCSocketPathLock::acquire(const QString &socketPath,
                                                      IPCSocket::AccessMode mode, int *err)
 {
     release();
+    m_leftBehind = false;
     const QByteArray path = QFile::encodeName(lockNameFor(socketPath));
     const int permissions = IPCSocketPath::permissions(mode);
     // A holder that stops removes its file: a lock taken on the removed
@@ -32,6 +38,8 @@ IPCSocketPathLock::Result IPCSocketPathLock::acquire(const QString &socketPath,
     // listener came or went meanwhile.
     constexpr int Rounds = 16;
     for (int round = 0; round < Rounds; ++round) {
+        struct stat before;
+        const bool existed = ::lstat(path.constData(), &before) == 0;
         IPCSocketUnix::Descriptor fd(
                 ::open(path.constData(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, permissions));
         if (!fd.isValid() && errno == EACCES) {
@@ -67,6 +75,7 @@ IPCSocketPathLock::Result IPCSocketPathLock::acquire(const QString &socketPath,
         m_path = path;
         m_device = quint64(held.st_dev);
         m_inode = quint64(held.st_ino);
+        m_leftBehind = existed && before.st_dev == held.st_dev && before.st_ino == held.st_ino;
         return Acquired;
     }
     *err = EAGAIN;

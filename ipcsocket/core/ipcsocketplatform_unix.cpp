@@ -14,6 +14,10 @@
 #if defined(Q_OS_DARWIN) || defined(Q_OS_FREEBSD)
 #include <sys/un.h>
 #endif
+#ifdef Q_OS_FREEBSD
+#include <sys/param.h>
+#include <sys/ucred.h>
+#endif
 
 using IPCSocketPath::failure;
 using namespace IPCSocketUnix;
@@ -43,7 +47,16 @@ IPCSocketTransport *connectToPath(const QString &path, QObject *parent, IPCSocke
         *result = failure(IPCSocket::NameResolutionError, action, path,
                           QStringLiteral("nothing is listening there (no such socket file)"));
         break;
+#ifndef Q_OS_LINUX
+    case ECONNREFUSED: // also a full listen queue on macOS and the BSDs
+        *result = failure(IPCSocket::NameResolutionError, action, path,
+                          QStringLiteral("nothing takes the connection there (%1: a stale socket "
+                                         "file, or a listener whose queue is full)")
+                                  .arg(systemMessage(err)));
+        break;
+#else
     case ECONNREFUSED:
+#endif
     case ENOTSOCK:
     case EPROTOTYPE:
         *result = failure(IPCSocket::NameResolutionError, action, path,
@@ -98,11 +111,19 @@ IPCSocketPeerCredentials peerCredentials(qintptr descriptor)
         peer.userId = qint64(uid);
         peer.groupId = qint64(gid);
     }
-#if defined(LOCAL_PEERPID)
+#if defined(LOCAL_PEERPID) // macOS
     pid_t pid = 0;
     socklen_t size = sizeof(pid);
     if (::getsockopt(int(descriptor), SOL_LOCAL, LOCAL_PEERPID, &pid, &size) == 0 && pid > 0)
         peer.processId = qint64(pid);
+#elif defined(Q_OS_FREEBSD) && defined(LOCAL_PEERCRED) && __FreeBSD_version >= 1300000
+    // FreeBSD has no LOCAL_PEERPID: the credentials carry the process id
+    // since FreeBSD 13.
+    xucred credentials = {};
+    socklen_t size = sizeof(credentials);
+    if (::getsockopt(int(descriptor), SOL_LOCAL, LOCAL_PEERCRED, &credentials, &size) == 0
+        && credentials.cr_version == XUCRED_VERSION && credentials.cr_pid > 0)
+        peer.processId = qint64(credentials.cr_pid);
 #endif
 #endif
     return peer;

@@ -17,8 +17,14 @@
 #include <QtTest/qtest.h>
 
 #include <cerrno>
-#include <malloc.h>
 #include <memory>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#ifdef Q_OS_DARWIN
+#include <mach/mach.h>
+#include <malloc/malloc.h>
+#endif
 
 #ifdef Q_OS_WIN
 #include <QtCore/qt_windows.h>
@@ -86,6 +92,10 @@ qint64 allocatedBytes()
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
     const struct mallinfo2 info = mallinfo2();
     return qint64(info.uordblks + info.hblkhd);
+#elif defined(Q_OS_DARWIN)
+    malloc_statistics_t statistics = {};
+    malloc_zone_statistics(nullptr, &statistics);
+    return qint64(statistics.size_in_use);
 #else
     return 0;
 #endif
@@ -99,7 +109,16 @@ qint64 residentBytes()
     if (!GetProcessMemoryInfo(GetCurrentProcess(), &counters, sizeof(counters)))
         return -1;
     return qint64(counters.WorkingSetSize);
+#elif defined(Q_OS_DARWIN)
+    mach_task_basic_info_data_t info = {};
+    mach_msg_type_number_t count = MACH_TASK_BASIC_INFO_COUNT;
+    if (task_info(mach_task_self(), MACH_TASK_BASIC_INFO, reinterpret_cast<task_info_t>(&info),
+                  &count)
+        != KERN_SUCCESS)
+        return -1;
+    return qint64(info.resident_size);
 #else
+    // Linux; elsewhere (FreeBSD) -1: the caller says it cannot look.
     QFile statm(QStringLiteral("/proc/self/statm"));
     if (!statm.open(QIODevice::ReadOnly))
         return -1;
@@ -693,7 +712,6 @@ void tst_IPCMessageChannel::hostileLengthAllocatesNothing()
     Recorder record(&channel, &socket);
     const qint64 residentBefore = residentBytes();
     const qint64 allocatedBefore = allocatedBytes();
-    QVERIFY(residentBefore > 0);
     // 4 GiB announced, and 96 MiB of it on the way: a reader that took the
     // length would hold them. The send stops when the channel has closed
     // the connection, as it should.
@@ -704,10 +722,8 @@ void tst_IPCMessageChannel::hostileLengthAllocatesNothing()
             break;
     }
     QTRY_COMPARE_WITH_TIMEOUT(record.channelErrors.size(), 1, Timeout);
-    const qint64 residentGrowth = residentBytes() - residentBefore;
+    const qint64 residentAfter = residentBytes();
     const qint64 allocatedGrowth = allocatedBytes() - allocatedBefore;
-    QVERIFY2(residentGrowth < 64 * MiB,
-             qPrintable(QStringLiteral("resident memory grew by %1 bytes").arg(residentGrowth)));
     QVERIFY2(allocatedGrowth < 64 * MiB,
              qPrintable(QStringLiteral("allocated memory grew by %1 bytes").arg(allocatedGrowth)));
     QCOMPARE(record.events, QStringList({QStringLiteral("channel error 110")}));
@@ -715,6 +731,13 @@ void tst_IPCMessageChannel::hostileLengthAllocatesNothing()
              qPrintable(record.channelErrors.at(0)));
     QVERIFY(!socket.isConnected());
     QVERIFY(client.seesEnd());
+    // Last, so that what the rest shows is shown everywhere.
+    if (residentBefore < 0 || residentAfter < 0)
+        QSKIP("The resident size is not known here (no /proc/self/statm, no task_info()): "
+              "what the channel kept is unchecked");
+    QVERIFY2(residentAfter - residentBefore < 64 * MiB,
+             qPrintable(QStringLiteral("resident memory grew by %1 bytes")
+                                .arg(residentAfter - residentBefore)));
 }
 
 void tst_IPCMessageChannel::errorReceiverMayListenAgain()
