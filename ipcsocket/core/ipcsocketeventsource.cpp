@@ -142,21 +142,3 @@ void IPCSocketEventSource::dispatch()
         }
     }
 }
-
-#if !defined(IPCSOCKET_EVENTS_EPOLL) && !defined(IPCSOCKET_EVENTS_KQUEUE)
-// Neither epoll nor kqueue: every notifier uses a QSocketNotifier.
-int IPCSocketEventSource::openQueue()
-{
-    return -1;
-}
-
-bool IPCSocketEventSource::changeInterest(int, const Interest &, const Interest &)
-{
-    return false;
-}
-
-int IPCSocketEventSource::takeReady(Ready *, int)
-{
-    return 0;
-}
-#endif
