@@ -3,6 +3,7 @@
 #include "peerprocess.h"
 
 #include <socketfile.h>
+#include <testprogram.h>
 
 #include <ipcserversocket.h>
 #include <ipcsocket.h>
@@ -645,10 +646,9 @@ void tst_IPCSocket::listenRaceHasOneWinner()
 #endif
     QProcess racers[2];
     for (QProcess &racer : racers) {
-        racer.setProgram(QStringLiteral(IPCSOCKET_PEER));
-        racer.setArguments({QStringLiteral("listen"), socketPath(), QStringLiteral("race")});
         racer.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        racer.start();
+        startTestProgram(racer, QStringLiteral(IPCSOCKET_PEER),
+                         {QStringLiteral("listen"), socketPath(), QStringLiteral("race")});
         QVERIFY(racer.waitForStarted(Timeout));
     }
     // The answer of a round; the error() lines that come with a loss are
