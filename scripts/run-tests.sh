@@ -10,13 +10,15 @@
 #            (windows-widgets, the widgets and the chat demo on a Qt for
 #            Windows with Gui, runs when named: that Qt has about three
 #            times the files to build)
+#   arm64    Linux arm64: cross-built against Debian's multiarch Qt, run
+#            under Debian 13's qemu-user (armhf, 32-bit ARM, runs when named)
 # With stage names as arguments, runs only those. Ends with one line a
 # stage and a total; exits non-zero if any test or stage failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(linux macos qt68 windows)
+[ ${#stages[@]} -gt 0 ] || stages=(linux macos qt68 windows arm64)
 
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT

@@ -5,6 +5,7 @@
 #include <QtCore/qstringconverter.h>
 
 #include <cstring>
+#include <limits>
 #include <utility>
 
 qsizetype IPCMessageFrameReader::feed(const char *data, qsizetype size)
@@ -69,6 +70,18 @@ bool IPCMessageFrameReader::checkHeader()
                           .arg(m_maximumSize);
         m_state = State::Invalid;
         return false;
+    }
+    // A 32-bit process holds no message past qsizetype, whatever
+    // maximumMessageSize says: refused, never narrowed into a small one.
+    if constexpr (sizeof(qsizetype) < sizeof(qint64)) {
+        if (qint64(length) > std::numeric_limits<qsizetype>::max()) {
+            m_error = QStringLiteral("a message of %1 bytes was announced, more than a "
+                                     "%2-bit process can hold")
+                              .arg(length)
+                              .arg(QT_POINTER_SIZE * 8);
+            m_state = State::Invalid;
+            return false;
+        }
     }
     return true;
 }

@@ -10,6 +10,7 @@
 #include <QtCore/qmetaobject.h>
 #include <QtCore/qtimer.h>
 
+#include <limits>
 #include <optional>
 
 // ---------------------------------------------------------------------------
@@ -366,9 +367,16 @@ QString IPCSocketPrivate::readText(qint64 byteCount, QStringConverter::Encoding 
 {
     Q_Q(IPCSocket);
     const qint64 available = q->bytesAvailable();
+    // A count beyond what is there reads what is there: bounded first, so
+    // that a count past qsizetype (32-bit platforms) cannot wrap into a
+    // small one, nor one near qint64's end overflow below. What is there
+    // is held in memory (and a socket buffer of the system's): within
+    // qsizetype, bounded by it all the same.
+    const qint64 wanted = qMax<qint64>(0, qMin(byteCount, available));
+    const qsizetype count = qsizetype(qMin<qint64>(wanted, std::numeric_limits<qsizetype>::max()));
     const QByteArray front
-            = lookahead(qMin(available, byteCount + IPCSocketText::MaximumCharacterBytes));
-    const qsizetype take = IPCSocketText::bytesToTake(encoding, front, byteCount,
+            = lookahead(qMin(available, qint64(count) + IPCSocketText::MaximumCharacterBytes));
+    const qsizetype take = IPCSocketText::bytesToTake(encoding, front, count,
                                                       streamEnded() && front.size() == available);
     if (take == 0)
         return {};
@@ -557,10 +565,16 @@ QString IPCSocket::read(qint64 byteCount, QStringConverter::Encoding encoding)
 
 QByteArray IPCSocket::readAll()
 {
-    QByteArray result(bytesAvailable(), Qt::Uninitialized);
+    // What is available is held in memory (and a socket buffer of the
+    // system's): within qsizetype, bounded by it all the same, so that a
+    // 32-bit count cannot wrap. A read gives at most what it was asked.
+    const qint64 available = bytesAvailable();
+    QByteArray result(qsizetype(qMin<qint64>(available, std::numeric_limits<qsizetype>::max())),
+                      Qt::Uninitialized);
     if (result.isEmpty())
         return result;
-    result.resize(qMax<qint64>(QIODevice::read(result.data(), result.size()), 0));
+    const qint64 read = QIODevice::read(result.data(), result.size());
+    result.resize(read > 0 ? qsizetype(read) : 0);
     return result;
 }
 
@@ -734,6 +748,10 @@ void IPCSocket::poll()
 
 qint64 IPCSocket::readData(char *data, qint64 maxSize)
 {
+    // No buffer past qsizetype exists in a 32-bit process: a larger count
+    // reads what there is (at most that much), never a wrapped count.
+    if constexpr (sizeof(qsizetype) < sizeof(qint64))
+        maxSize = qMin<qint64>(maxSize, std::numeric_limits<qsizetype>::max());
     const qint64 total = d->transport ? d->transport->read(data, maxSize) : 0;
     if (total == 0)
         return d->streamEnded() ? -1 : 0; // -1: the stream has ended
@@ -761,5 +779,17 @@ void IPCSocket::disconnectNotify(const QMetaMethod &signal)
 
 qint64 IPCSocket::writeData(const char *data, qint64 size)
 {
+    // A 32-bit process holds no buffer of more bytes than qsizetype
+    // counts: such a count is refused, never narrowed into a small one.
+    if constexpr (sizeof(qsizetype) < sizeof(qint64)) {
+        if (size > std::numeric_limits<qsizetype>::max()) {
+            d->fail(IPCSocketPath::failure(
+                    OutOfMemoryError, "write to", d->path,
+                    QStringLiteral("%1 bytes are more than a %2-bit process can hold")
+                            .arg(size)
+                            .arg(QT_POINTER_SIZE * 8)));
+            return -1;
+        }
+    }
     return d->writeFrame(data, qsizetype(size), QByteArray());
 }

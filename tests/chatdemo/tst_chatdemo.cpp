@@ -2,6 +2,7 @@
 #include "chatprotocol.h"
 #include "chatwindow.h"
 #include "socketfile.h"
+#include "testprogram.h"
 
 #include <ipcsocket.h>
 #include <ipcsocketwidget.h>
@@ -82,7 +83,7 @@ struct Process
     explicit Process(const QStringList &arguments)
     {
         process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        process.start(QStringLiteral(CHATDEMO), arguments);
+        startTestProgram(process, QStringLiteral(CHATDEMO), arguments);
     }
     ~Process()
     {
@@ -365,7 +366,7 @@ void tst_ChatDemo::twoChatdemoProcesses()
 void tst_ChatDemo::commandLineHelp()
 {
     QProcess help;
-    help.start(QStringLiteral(CHATDEMO), {QStringLiteral("--help")});
+    startTestProgram(help, QStringLiteral(CHATDEMO), {QStringLiteral("--help")});
     QVERIFY(help.waitForFinished(Timeout));
     QCOMPARE(help.exitCode(), 0);
     const QByteArray text = help.readAllStandardOutput();

@@ -3,6 +3,7 @@
 // each its own process, one of them started before the server.
 
 #include <socketfile.h>
+#include <testprogram.h>
 
 #include <QtCore/qprocess.h>
 #include <QtCore/qtemporarydir.h>
@@ -50,20 +51,20 @@ void tst_EchoServerExample::severalClientsAtOnce()
 
     // This one starts first and waits for the server (connectTimeout).
     auto early = std::make_unique<QProcess>();
-    early->start(QStringLiteral(ECHOCLIENT), {QStringLiteral("early bird"), path});
+    startTestProgram(*early, QStringLiteral(ECHOCLIENT), {QStringLiteral("early bird"), path});
     QVERIFY(early->waitForStarted(Timeout));
 
     QProcess server;
     server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    server.start(QStringLiteral(ECHOSERVER), {path});
+    startTestProgram(server, QStringLiteral(ECHOSERVER), {path});
     QString serverSaid;
     QVERIFY(!waitForLine(server, QStringLiteral("listening on ") + path, &serverSaid).isEmpty());
 
     std::vector<std::unique_ptr<QProcess>> clients;
     for (int i = 0; i < 4; ++i) {
         clients.push_back(std::make_unique<QProcess>());
-        clients.back()->start(QStringLiteral(ECHOCLIENT),
-                              {QStringLiteral("client %1 says hi").arg(i), path});
+        startTestProgram(*clients.back(), QStringLiteral(ECHOCLIENT),
+                         {QStringLiteral("client %1 says hi").arg(i), path});
     }
     clients.push_back(std::move(early));
     QList<qint64> pids;

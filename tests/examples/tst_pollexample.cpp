@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Runs examples/poll as a reader would: the listener and the connector as
 // two processes that talk through a real socket file.
+#include "testprogram.h"
+
 #include <QtCore/qprocess.h>
 #include <QtCore/qtemporarydir.h>
 #include <QtTest/qtest.h>
@@ -37,7 +39,7 @@ void tst_PollExample::listenerAndConnectorTalk()
     const QString path = dir.filePath(QStringLiteral("poll.sock"));
 
     QProcess listener;
-    listener.start(QStringLiteral(POLL_EXAMPLE), {QStringLiteral("listen"), path});
+    startTestProgram(listener, QStringLiteral(POLL_EXAMPLE), {QStringLiteral("listen"), path});
     QVERIFY2(listener.waitForStarted(Timeout), qPrintable(listener.errorString()));
     QTRY_VERIFY_WITH_TIMEOUT(
             (listener.waitForReadyRead(100), listener.peek(4096).contains("listening on")),
@@ -46,8 +48,8 @@ void tst_PollExample::listenerAndConnectorTalk()
     const QStringList lines{QStringLiteral("hello"), QStringLiteral("Grüße, 世界"),
                             QStringLiteral("bye")};
     QProcess connector;
-    connector.start(QStringLiteral(POLL_EXAMPLE),
-                    QStringList{QStringLiteral("connect"), path} + lines);
+    startTestProgram(connector, QStringLiteral(POLL_EXAMPLE),
+                     QStringList{QStringLiteral("connect"), path} + lines);
     QVERIFY(connector.waitForFinished(Timeout));
     QCOMPARE(connector.exitStatus(), QProcess::NormalExit);
     QVERIFY2(connector.exitCode() == 0, connector.readAllStandardError().constData());
@@ -73,8 +75,8 @@ void tst_PollExample::connectWithoutListenerFails()
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("nobody.sock"));
     QProcess connector;
-    connector.start(QStringLiteral(POLL_EXAMPLE),
-                    {QStringLiteral("connect"), path, QStringLiteral("hello")});
+    startTestProgram(connector, QStringLiteral(POLL_EXAMPLE),
+                     {QStringLiteral("connect"), path, QStringLiteral("hello")});
     QVERIFY(connector.waitForFinished(Timeout));
     QCOMPARE(connector.exitCode(), 1);
     const QString error = QString::fromUtf8(connector.readAllStandardError());
@@ -85,7 +87,7 @@ void tst_PollExample::connectWithoutListenerFails()
 void tst_PollExample::usage()
 {
     QProcess process;
-    process.start(QStringLiteral(POLL_EXAMPLE), {QStringLiteral("serve")});
+    startTestProgram(process, QStringLiteral(POLL_EXAMPLE), {QStringLiteral("serve")});
     QVERIFY(process.waitForFinished(Timeout));
     QCOMPARE(process.exitCode(), 2);
     QVERIFY(process.readAllStandardError().startsWith("usage: ipcsocket-poll listen PATH"));

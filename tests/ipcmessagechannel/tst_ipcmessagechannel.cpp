@@ -667,6 +667,12 @@ void tst_IPCMessageChannel::badInput_data()
     QTest::newRow("above the maximum, header only")
             << header(0x01, 101) << qint64(100) << QStringLiteral("maximumMessageSize of 100");
     QTest::newRow("maximum 0") << frame(0x02, "x") << qint64(0) << QStringLiteral("1 bytes");
+    // Where qsizetype has 32 bits (armhf), 2^31 narrowed to it is negative.
+    if constexpr (sizeof(qsizetype) < sizeof(qint64)) {
+        QTest::newRow("past qsizetype, within the maximum")
+                << header(0x02, 0x80000000u) << (qint64(1) << 32)
+                << QStringLiteral("2147483648 bytes was announced, more than a 32-bit");
+    }
 }
 
 void tst_IPCMessageChannel::badInput()

@@ -479,7 +479,7 @@ void tst_IPCServerSocket::noLeakOverManyCycles()
         QVERIFY(cycle());
     QTRY_COMPARE_WITH_TIMEOUT(server.children().size(), 1, Timeout); // the listener
     const int descriptors = openDescriptors();
-#ifdef IPCSOCKET_SANITIZED
+#if defined(IPCSOCKET_SANITIZED) || defined(IPCSOCKET_EMULATED)
     constexpr int Cycles = 2000;
 #else
     constexpr int Cycles = 10000;

@@ -3,6 +3,7 @@
 #include "peerprocess.h"
 
 #include <socketfile.h>
+#include <testprogram.h>
 
 #include <ipcserversocket.h>
 #include <ipcsocket.h>
@@ -26,6 +27,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <future>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -154,6 +156,9 @@ private Q_SLOTS:
     void busyPipeIsNotWaitedFor();
     void userOnlyAdmitsItsOwnUser();
     void pipeSecurityFollowsAccessMode();
+
+    // 32-bit platforms (armhf): counts that qsizetype cannot hold.
+    void countsLargerThanQsizetype();
 
 private:
     QString socketPath(const QString &name = QStringLiteral("s.sock")) const
@@ -669,10 +674,9 @@ void tst_IPCSocket::listenRaceHasOneWinner()
 #endif
     QProcess racers[2];
     for (QProcess &racer : racers) {
-        racer.setProgram(QStringLiteral(IPCSOCKET_PEER));
-        racer.setArguments({QStringLiteral("listen"), socketPath(), QStringLiteral("race")});
         racer.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        racer.start();
+        startTestProgram(racer, QStringLiteral(IPCSOCKET_PEER),
+                         {QStringLiteral("listen"), socketPath(), QStringLiteral("race")});
         QVERIFY(racer.waitForStarted(Timeout));
     }
     // The answer of a round; the error() lines that come with a loss are
@@ -2234,6 +2238,58 @@ void tst_IPCSocket::pipeSecurityFollowsAccessMode()
         listener.close();
     }
 #endif
+}
+
+void tst_IPCSocket::countsLargerThanQsizetype()
+{
+    // Where qsizetype has 32 bits (armhf), 2^32 narrowed to it is 0 and
+    // 2^32 + 5 is 5: a read asking for more than there is gets what there
+    // is, and a write of more bytes than the process can hold is refused
+    // with an error, instead of taking the wrapped count. On 64-bit
+    // platforms the reads check counts up to qint64's largest.
+    IPCSocket a, b;
+    connectPair(a, b);
+    const qint64 wraps = qint64(1) << 32;
+    QCOMPARE(a.write(QByteArray("hello world")), 11);
+    QTRY_COMPARE_WITH_TIMEOUT(b.bytesAvailable(), 11, Timeout);
+    QCOMPARE(b.lookahead(QStringConverter::Utf8), QStringLiteral("hello world"));
+    QCOMPARE(b.read(wraps + 5, QStringConverter::Utf8), QStringLiteral("hello world"));
+    QCOMPARE(a.write(QByteArray("caf\xc3\xa9")), 5);
+    QTRY_COMPARE_WITH_TIMEOUT(b.bytesAvailable(), 5, Timeout);
+    QCOMPARE(b.read(wraps, QStringConverter::Utf8), QStringLiteral("caf\u00e9"));
+    QCOMPARE(a.write(QByteArray("!")), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(b.bytesAvailable(), 1, Timeout);
+    QCOMPARE(b.read(std::numeric_limits<qint64>::max(), QStringConverter::Utf8),
+             QStringLiteral("!"));
+    QCOMPARE(a.write(QByteArray("?")), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(b.bytesAvailable(), 1, Timeout);
+    QCOMPARE(b.readText(wraps + 2, QStringLiteral("UTF-8")), QStringLiteral("?"));
+    // A read into memory gives what there is, at most maxSize: never more
+    // than the 3 bytes there, whatever maxSize claims of the buffer.
+    QCOMPARE(a.write(QByteArray("xyz")), 3);
+    QTRY_COMPARE_WITH_TIMEOUT(b.bytesAvailable(), 3, Timeout);
+    char buffer[16] = {};
+    QCOMPARE(b.read(buffer, wraps + 1), qint64(3));
+    QCOMPARE(QByteArray(buffer), QByteArray("xyz"));
+
+    if constexpr (sizeof(qsizetype) < sizeof(qint64)) {
+        // No buffer of 2^32 + 5 bytes exists in a 32-bit process: nothing
+        // is read from data (5 bytes of it are there), nothing is sent.
+        QSignalSpy errors(&a, &IPCSocket::error);
+        const char data[] = "wrap!";
+        QCOMPARE(a.write(data, wraps + 5), qint64(-1));
+        QCOMPARE(errors.size(), 1);
+        QCOMPARE(errors.at(0).at(0).toInt(), int(IPCSocket::OutOfMemoryError));
+        const QString message = errors.at(0).at(1).toString();
+        QVERIFY2(message.contains(socketPath()) && message.contains(QString::number(wraps + 5)),
+                 qPrintable(message));
+        QCOMPARE(a.errorString(), message);
+        // The connection goes on, nothing of the refused write in it.
+        QVERIFY(a.isConnected());
+        QCOMPARE(a.write(QByteArray("after")), 5);
+        QTRY_COMPARE_WITH_TIMEOUT(b.bytesAvailable(), 5, Timeout);
+        QCOMPARE(b.readAll(), QByteArray("after"));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_IPCSocket)

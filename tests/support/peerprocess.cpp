@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "peerprocess.h"
+#include "testprogram.h"
 
 #include <QtCore/qeventloop.h>
 #include <QtCore/qtimer.h>
@@ -11,10 +12,8 @@
 
 PeerProcess::PeerProcess(const QString &program, const QStringList &arguments)
 {
-    m_process.setProgram(program);
-    m_process.setArguments(arguments);
     m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    m_process.start(); // forks at once on Unix: the id is there now
+    startTestProgram(m_process, program, arguments); // forks at once on Unix: the id is there now
     m_processId = m_process.processId();
 }
 
