@@ -18,32 +18,43 @@ thread_local IPCSocketEventSource *t_current = nullptr;
 // set, which wakes the event loop again after its other work.
 constexpr int MaximumBatch = 256;
 
+// When the descriptors go into the kernel's set and when they leave it: far
+// enough apart that a thread does not move them back and forth.
+struct Thresholds
+{
+    bool never = false; // IPCSOCKET_EVENT_SOURCE=notifiers
+    int many = 16; // in from this many descriptors
+    int few = 4; // out at this many
+};
+
+const Thresholds &thresholds()
+{
+    static const Thresholds chosen = [] {
+        const QString asked = qEnvironmentVariable("IPCSOCKET_EVENT_SOURCE");
+        Thresholds t;
+        if (asked == QLatin1String("notifiers"))
+            t.never = true;
+        else if (asked == QLatin1String("set"))
+            t = {false, 1, -1};
+        return t;
+    }();
+    return chosen;
+}
+
 } // namespace
 
 IPCSocketEventSource *IPCSocketEventSource::current()
 {
     if (t_current)
         return t_current;
-    static const bool disabled
-            = qEnvironmentVariable("IPCSOCKET_EVENT_SOURCE") == QLatin1String("notifiers");
     QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance();
-    if (disabled || !dispatcher)
+    if (thresholds().never || !dispatcher)
         return nullptr;
-    // Not remembered when it fails: out of descriptors now is not forever.
-    const int queue = openQueue();
-    if (queue < 0)
-        return nullptr;
-    t_current = new IPCSocketEventSource(queue, dispatcher);
+    t_current = new IPCSocketEventSource(dispatcher);
     return t_current;
 }
 
-IPCSocketEventSource::IPCSocketEventSource(int queue, QObject *dispatcher)
-    : QObject(dispatcher), m_queue(queue),
-      m_notifier(new QSocketNotifier(qintptr(queue), QSocketNotifier::Read, this))
-{
-    QObject::connect(m_notifier, &QSocketNotifier::activated, this,
-                     &IPCSocketEventSource::dispatch);
-}
+IPCSocketEventSource::IPCSocketEventSource(QObject *dispatcher) : QObject(dispatcher) { }
 
 IPCSocketEventSource::~IPCSocketEventSource()
 {
@@ -58,7 +69,8 @@ IPCSocketEventSource::~IPCSocketEventSource()
             interest.write->m_source.store(nullptr, std::memory_order_release);
     }
     delete m_notifier;
-    ::close(m_queue);
+    if (m_queue >= 0)
+        ::close(m_queue);
 }
 
 IPCSocketEventSource::Interest *IPCSocketEventSource::interestOf(int descriptor)
@@ -81,16 +93,22 @@ bool IPCSocketEventSource::add(IPCSocketNotifier *notifier)
     if (slot) // another notifier of the same kind: left to Qt's
         return slot == notifier;
     slot = notifier;
-    if (!changeInterest(descriptor, interest, after))
+    if (m_inSet && !changeInterest(descriptor, interest, after))
         return false;
+    const bool newDescriptor = interest.isEmpty();
     interest = after;
     notifier->m_source.store(this, std::memory_order_relaxed);
+    if (!m_inSet)
+        notifier->setOwnNotifier(true);
+    if (newDescriptor && ++m_descriptors >= thresholds().many && !m_inSet)
+        enterSet(); // stays with notifiers of their own if it cannot
     return true;
 }
 
 void IPCSocketEventSource::remove(IPCSocketNotifier *notifier)
 {
     notifier->m_source.store(nullptr, std::memory_order_relaxed);
+    notifier->setOwnNotifier(false);
     const int descriptor = notifier->descriptor();
     Interest *interest = interestOf(descriptor);
     if (!interest)
@@ -100,9 +118,12 @@ void IPCSocketEventSource::remove(IPCSocketNotifier *notifier)
         after.read = nullptr;
     if (after.write == notifier)
         after.write = nullptr;
+    if (after.read == interest->read && after.write == interest->write)
+        return;
     // A descriptor closed behind our back has left the kernel's set
     // already: nothing to undo.
-    changeInterest(descriptor, *interest, after);
+    if (m_inSet)
+        changeInterest(descriptor, *interest, after);
     *interest = after;
     if (!after.isEmpty())
         return;
@@ -112,6 +133,58 @@ void IPCSocketEventSource::remove(IPCSocketNotifier *notifier)
             if (batch.events[size_t(i)].descriptor == descriptor)
                 batch.events[size_t(i)].descriptor = -1;
         }
+    }
+    if (--m_descriptors <= thresholds().few && m_inSet)
+        leaveSet();
+}
+
+bool IPCSocketEventSource::enterSet()
+{
+    if (m_queue < 0) {
+        // Not remembered when it fails: out of descriptors now is not for
+        // ever.
+        m_queue = openQueue();
+        if (m_queue < 0)
+            return false;
+        m_notifier = new QSocketNotifier(qintptr(m_queue), QSocketNotifier::Read, this);
+        QObject::connect(m_notifier, &QSocketNotifier::activated, this,
+                         &IPCSocketEventSource::dispatch);
+    }
+    for (size_t descriptor = 0; descriptor < m_interests.size(); ++descriptor) {
+        const Interest &interest = m_interests[descriptor];
+        if (interest.isEmpty() || changeInterest(int(descriptor), Interest(), interest))
+            continue;
+        // All or none.
+        for (size_t undo = 0; undo < descriptor; ++undo) {
+            if (!m_interests[undo].isEmpty())
+                changeInterest(int(undo), m_interests[undo], Interest());
+        }
+        return false;
+    }
+    m_inSet = true;
+    m_notifier->setEnabled(true);
+    for (const Interest &interest : m_interests) {
+        if (interest.read)
+            interest.read->setOwnNotifier(false);
+        if (interest.write)
+            interest.write->setOwnNotifier(false);
+    }
+    return true;
+}
+
+void IPCSocketEventSource::leaveSet()
+{
+    m_inSet = false;
+    m_notifier->setEnabled(false);
+    for (size_t descriptor = 0; descriptor < m_interests.size(); ++descriptor) {
+        const Interest &interest = m_interests[descriptor];
+        if (interest.isEmpty())
+            continue;
+        changeInterest(int(descriptor), interest, Interest());
+        if (interest.read)
+            interest.read->setOwnNotifier(true);
+        if (interest.write)
+            interest.write->setOwnNotifier(true);
     }
 }
 

@@ -17,12 +17,15 @@ class QSocketNotifier;
 QT_END_NAMESPACE
 class IPCSocketNotifier;
 
-// The descriptors of one thread's connections and listeners in one kernel
-// event set (epoll on Linux, kqueue on macOS and the BSDs), which the
-// thread's event loop watches as one descriptor. Qt's event dispatchers
-// poll every registered notifier on every wake-up, so that with one
-// notifier a connection an event costs in proportion to all connections;
-// here one wake-up asks the kernel for the ready ones only.
+// The descriptors of one thread's connections and listeners. While the
+// thread has few, each is watched by the event loop through a
+// QSocketNotifier of its own; from ManyDescriptors on, they are all in one
+// kernel event set (epoll on Linux, kqueue on macOS and the BSDs) that the
+// event loop watches as one descriptor, until they are down to
+// FewDescriptors again. Qt's event dispatchers poll every registered
+// notifier on every wake-up, so that with one notifier a connection an
+// event costs in proportion to all connections; the set costs one more
+// system call a wake-up, which few connections do not make up for.
 //
 // One a thread, made when first needed and a child of the thread's event
 // dispatcher (it goes with it). Used only from its own thread.
@@ -30,15 +33,19 @@ class IPCSocketEventSource : public QObject
 {
     Q_OBJECT
 public:
-    // The current thread's; nullptr where there is none: a thread without
-    // an event dispatcher, a system without epoll or kqueue, or
-    // IPCSOCKET_EVENT_SOURCE=notifiers in the environment.
+    // The current thread's; nullptr in a thread without an event
+    // dispatcher, or with IPCSOCKET_EVENT_SOURCE=notifiers in the
+    // environment (a QSocketNotifier a descriptor, however many).
+    // IPCSOCKET_EVENT_SOURCE=set puts every descriptor in the set at once.
     static IPCSocketEventSource *current();
 
-    // Whether the notifier is now in the set: false if its descriptor
-    // cannot be (the notifier then uses a QSocketNotifier).
+    // Watches for the notifier, in the set or with its own QSocketNotifier;
+    // false if another notifier of the same kind has the descriptor.
     bool add(IPCSocketNotifier *notifier);
+    // Watches no more for it (its own QSocketNotifier included).
     void remove(IPCSocketNotifier *notifier);
+    // Whether the descriptors are in the kernel's set now.
+    bool isInSet() const { return m_inSet; }
 
     ~IPCSocketEventSource() override;
 
@@ -67,9 +74,13 @@ private:
         int count = 0;
     };
 
-    IPCSocketEventSource(int queue, QObject *dispatcher);
+    explicit IPCSocketEventSource(QObject *dispatcher);
     void dispatch();
     Interest *interestOf(int descriptor);
+    // Moves every descriptor into the kernel's set (false if it cannot be
+    // had), or out of it to notifiers of their own.
+    bool enterSet();
+    void leaveSet();
 
     // The kernel's part, in ipcsocketeventsource_epoll.cpp or _kqueue.cpp.
     // A new set, close-on-exec: its descriptor, or -1 with errno.
@@ -80,8 +91,10 @@ private:
     // The ready descriptors, without waiting: how many were stored.
     int takeReady(Ready *ready, int maximum);
 
-    int m_queue;
-    QSocketNotifier *m_notifier;
+    int m_queue = -1; // the kernel's set, made when first needed
+    QSocketNotifier *m_notifier = nullptr; // on m_queue
+    bool m_inSet = false;
+    int m_descriptors = 0; // watched
     std::vector<Interest> m_interests; // by descriptor
     std::vector<Batch> m_batches;
     size_t m_depth = 0; // batches being dispatched

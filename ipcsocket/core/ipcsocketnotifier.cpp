@@ -30,7 +30,7 @@ void IPCSocketNotifier::setEnabled(bool enabled)
 
 void IPCSocketNotifier::attach()
 {
-    if (m_source.load(std::memory_order_acquire) || (m_fallback && m_fallback->isEnabled())
+    if (m_source.load(std::memory_order_acquire) || (m_own && m_own->isEnabled())
         || m_descriptor < 0)
         return;
     if (thread() != QThread::currentThread()) {
@@ -38,30 +38,36 @@ void IPCSocketNotifier::attach()
         return;
     }
     IPCSocketEventSource *source = IPCSocketEventSource::current();
-    if (source && source->add(this))
-        return;
-    if (m_fallback) {
-        m_fallback->setEnabled(true);
-        return;
-    }
-    m_fallback = new QSocketNotifier(
-            qintptr(m_descriptor), m_type == Read ? QSocketNotifier::Read : QSocketNotifier::Write,
-            this);
-    QObject::connect(m_fallback, &QSocketNotifier::activated, this, &IPCSocketNotifier::activated);
+    if (!source || !source->add(this))
+        setOwnNotifier(true);
 }
 
 void IPCSocketNotifier::detach()
 {
     if (IPCSocketEventSource *source = m_source.load(std::memory_order_acquire))
         source->remove(this);
-    if (m_fallback)
-        m_fallback->setEnabled(false);
+    else
+        setOwnNotifier(false);
+}
+
+void IPCSocketNotifier::setOwnNotifier(bool on)
+{
+    if (m_own || on) {
+        if (!m_own) {
+            m_own = new QSocketNotifier(
+                    qintptr(m_descriptor),
+                    m_type == Read ? QSocketNotifier::Read : QSocketNotifier::Write, this);
+            QObject::connect(m_own, &QSocketNotifier::activated, this,
+                             &IPCSocketNotifier::activated);
+        }
+        m_own->setEnabled(on);
+    }
 }
 
 bool IPCSocketNotifier::event(QEvent *event)
 {
     // Sent in the old thread before the move, to this object before its
-    // children: the fallback is turned off before it would queue its own
+    // children: its own notifier is turned off before it would queue its own
     // re-enabling, and one queued call joins the new thread's set.
     if (event->type() == QEvent::ThreadChange && m_enabled) {
         detach();

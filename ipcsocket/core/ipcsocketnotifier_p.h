@@ -18,11 +18,11 @@ QT_END_NAMESPACE
 class IPCSocketEventSource;
 
 // QSocketNotifier's job for the descriptors of the Unix transport and
-// listener, made cheap for many of them: it is served by its thread's
-// IPCSocketEventSource (one epoll or kqueue set the event loop sees as one
-// descriptor), so that an event costs the same however many other
-// connections are idle. Where that set cannot be had (no epoll or kqueue,
-// IPCSOCKET_EVENT_SOURCE=notifiers), it falls back to a QSocketNotifier.
+// listener, made cheap for many of them: its thread's IPCSocketEventSource
+// watches it with a QSocketNotifier of its own while the thread has few
+// descriptors, and in one epoll or kqueue set that the event loop sees as
+// one descriptor once it has many, so that an event costs the same however
+// many other connections are idle.
 //
 // Like QSocketNotifier it is enabled when made, level-triggered, and
 // follows its object to another thread: it leaves the old thread's set when
@@ -58,6 +58,8 @@ private:
     friend class IPCSocketEventSource;
     void attach();
     void detach();
+    // Watched by a QSocketNotifier of its own, or not: the set decides.
+    void setOwnNotifier(bool on);
 
     const int m_descriptor;
     const Type m_type;
@@ -65,7 +67,7 @@ private:
     // The set it is in, if any. Atomic only for the end of its thread: the
     // set lets go of it then, and it may be deleted later from another.
     std::atomic<IPCSocketEventSource *> m_source{nullptr};
-    QSocketNotifier *m_fallback = nullptr;
+    QSocketNotifier *m_own = nullptr; // its own, made when first needed
     std::atomic<bool> m_moved{false};
 };
 

@@ -2248,7 +2248,7 @@ void tst_IPCSocket::countsLargerThanQsizetype()
     // with an error, instead of taking the wrapped count. On 64-bit
     // platforms the reads check counts up to qint64's largest.
     IPCSocket a, b;
-    connectPair(a, b);
+    QVERIFY(connectPair(a, b));
     const qint64 wraps = qint64(1) << 32;
     QCOMPARE(a.write(QByteArray("hello world")), 11);
     QTRY_COMPARE_WITH_TIMEOUT(b.bytesAvailable(), 11, Timeout);

@@ -86,6 +86,9 @@ namespace {
 
 constexpr int Timeout = 20000;
 
+// Enough for a thread's descriptors to go into the kernel's set.
+constexpr int ManyPeers = 20;
+
 #ifdef MSG_NOSIGNAL
 constexpr int SendFlags = MSG_NOSIGNAL;
 #else
@@ -284,6 +287,7 @@ private Q_SLOTS:
     void init();
 
     void eventLoopWatchesOneDescriptor();
+    void fewPeersHaveNotifiersOfTheirOwn();
     void manyReadyInOneWakeUp();
     void slotClosesAnotherReadyConnection();
     void nestedEventLoopInSlot();
@@ -308,6 +312,79 @@ void tst_IPCSocketEventSource::init()
 {
     m_dir = std::make_unique<QTemporaryDir>(QStringLiteral("/tmp/ipceventsource-XXXXXX"));
     QVERIFY(m_dir->isValid());
+}
+
+#ifdef Q_OS_LINUX
+// The most descriptors the event loop polled at once during round trips on
+// one peer; 0 if a round trip failed or the loop was not seen polling.
+unsigned long polledDuringRoundTrips(RawPeer *busy, int roundTrips)
+{
+    countedThread = pthread_self();
+    mostPolled = 0;
+    pollCalls = 0;
+    counting = true;
+    for (int i = 0; i < roundTrips; ++i) {
+        busy->forget();
+        const QByteArray ping(16, char('a' + i % 26));
+        if (!busy->send(ping)) {
+            counting = false;
+            return 0;
+        }
+        QDeadlineTimer deadline(Timeout);
+        while (busy->received() != ping && !deadline.hasExpired())
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+        if (busy->received() != ping) {
+            counting = false;
+            return 0;
+        }
+    }
+    counting = false;
+    return pollCalls.load() > 0 ? mostPolled.load() : 0;
+}
+#endif
+
+void tst_IPCSocketEventSource::fewPeersHaveNotifiersOfTheirOwn()
+{
+#ifndef Q_OS_LINUX
+    QSKIP("The system calls of the event loop are counted on Linux only");
+#else
+    if (!qEnvironmentVariableIsEmpty("IPCSOCKET_EVENT_SOURCE"))
+        QSKIP("IPCSOCKET_EVENT_SOURCE chooses the way for every number of peers");
+    // A few connections are watched by the event loop directly (the set
+    // would cost a system call more a wake-up); many go into the set, and
+    // out of it again when they are few. No byte is lost on the way.
+    EchoServer server(socketPath());
+    QVERIFY(server.listen());
+    std::vector<std::unique_ptr<RawPeer>> peers;
+    const auto addPeer = [&] {
+        peers.push_back(std::make_unique<RawPeer>(socketPath()));
+        return peers.back()->isValid();
+    };
+    for (int i = 0; i < 3; ++i)
+        QVERIFY(addPeer());
+    QTRY_COMPARE_WITH_TIMEOUT(server.connectionCount(), 3, Timeout);
+    // The listener and three connections, each polled.
+    QVERIFY(polledDuringRoundTrips(peers.back().get(), 5) >= 4);
+
+    // Into the set one peer at a time, a round trip on every peer each time.
+    for (int i = 3; i < ManyPeers; ++i) {
+        QVERIFY(addPeer());
+        QTRY_COMPARE_WITH_TIMEOUT(server.connectionCount(), i + 1, Timeout);
+        for (const auto &peer : peers)
+            QVERIFY(polledDuringRoundTrips(peer.get(), 1) > 0);
+    }
+    const unsigned long many = polledDuringRoundTrips(peers.front().get(), 5);
+    QVERIFY2(many > 0 && many < 8, qPrintable(QString::number(many)));
+
+    // And out again, one peer at a time.
+    while (peers.size() > 2) {
+        peers.pop_back();
+        QTRY_COMPARE_WITH_TIMEOUT(server.connectionCount(), int(peers.size()), Timeout);
+        for (const auto &peer : peers)
+            QVERIFY(polledDuringRoundTrips(peer.get(), 1) > 0);
+    }
+    QVERIFY(polledDuringRoundTrips(peers.back().get(), 5) >= 3);
+#endif
 }
 
 void tst_IPCSocketEventSource::eventLoopWatchesOneDescriptor()
@@ -459,13 +536,14 @@ void tst_IPCSocketEventSource::nestedEventLoopInSlot()
 void tst_IPCSocketEventSource::userNotifierOnHandle()
 {
     // A notifier of the application's own on handle() works beside the
-    // socket's (Qt's own dispatcher takes one notifier a descriptor and
-    // kind only).
+    // socket's once the thread's connections are in the set (with a
+    // notifier each, Qt's own dispatcher takes one a descriptor and kind).
     IPCServerSocket server;
     server.setPath(socketPath());
+    server.setMaximumSocketsConnected(0);
     QVERIFY(server.listen());
-    std::vector<std::unique_ptr<RawPeer>> peers = connectPeers(&server, 1);
-    QCOMPARE(int(peers.size()), 1);
+    std::vector<std::unique_ptr<RawPeer>> peers = connectPeers(&server, ManyPeers);
+    QCOMPARE(int(peers.size()), ManyPeers);
     IPCSocket *socket = server.activeConnections().at(0);
     QSocketNotifier mine(socket->handle(), QSocketNotifier::Read);
     QSignalSpy activated(&mine, &QSocketNotifier::activated);
