@@ -35,9 +35,10 @@ done
 # and the Windows stage's packages, Wine prefix and Qt for Windows, whose
 # build (most of a fresh run) takes, at the lowest priority, what the
 # stages before leave of the processors while their tests wait on sockets
-# and processes. Host packages go one apt-get at a time: the Linux stage's
-# and debootstrap are installed before anything runs beside, so that only
-# the Windows set-up installs any then.
+# and processes. Host packages go one apt-get at a time: the Linux and
+# macOS stages' and debootstrap are installed before anything runs beside,
+# so that only the Windows set-up installs any then (the ARM stages install
+# theirs after the Windows stage, which waits for its set-up).
 . scripts/lib/common.sh
 declare -A early
 has_stage() { printf '%s\n' "${stages[@]}" | grep -qx "$1"; }
@@ -49,6 +50,8 @@ start_early() {
 }
 if [ "${#stages[@]}" -gt 1 ]; then
     ! has_stage linux || scripts/install-deps.sh
+    # Its packages and its compiler (npm), before anything installs beside.
+    ! has_stage macos || scripts/macos/setup.sh >/dev/null
     if [[ ${stages[0]} != qt68* ]] && has_stage 'qt68\|qt68-asan'; then
         install_packages debootstrap
         start_early qt68 scripts/qt68/setup.sh
