@@ -10,6 +10,8 @@
 #include "random.h"
 #include "support.h"
 
+#include <workerthread.h>
+
 #include <ipcsocket.h>
 
 #include <QtCore/qcoreapplication.h>
@@ -17,10 +19,7 @@
 #include <QtCore/qthread.h>
 
 #include <atomic>
-#include <condition_variable>
-#include <functional>
 #include <memory>
-#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -28,71 +27,7 @@ namespace Stress {
 
 namespace {
 
-// A worker thread with an event loop, and a way to run code in it. The
-// hand-over goes through a std::mutex rather than a blocking queued call,
-// so that ThreadSanitizer (which cannot see inside Qt's own locks) sees
-// what the worker gets from the caller and the caller gets back.
-class Worker : public QObject
-{
-    Q_OBJECT
-public:
-    Worker()
-    {
-        m_thread.start();
-        moveToThread(&m_thread);
-    }
-    ~Worker() override
-    {
-        // Back to this thread before the worker's ends: it is destroyed here.
-        QThread *home = QCoreApplication::instance()->thread();
-        run([this, home] { moveToThread(home); });
-        m_thread.quit();
-        m_thread.wait();
-    }
-
-    // Runs f in the worker thread and waits for it.
-    void run(const std::function<void()> &f)
-    {
-        std::unique_lock<std::mutex> lock(m_mutex);
-        m_task = &f;
-        m_done = false;
-        QMetaObject::invokeMethod(this, "runTask", Qt::QueuedConnection);
-        m_finished.wait(lock, [this] { return m_done; });
-    }
-
-    template<typename T>
-    T ask(const std::function<T()> &f)
-    {
-        T answer{};
-        run([&] { answer = f(); });
-        return answer;
-    }
-
-    QThread *workerThread() { return &m_thread; }
-
-private Q_SLOTS:
-    void runTask()
-    {
-        const std::function<void()> *task = nullptr;
-        {
-            std::lock_guard<std::mutex> lock(m_mutex);
-            task = m_task;
-        }
-        (*task)();
-        // Notified with the lock held: once the caller sees m_done it may
-        // destroy this object, condition variable and all.
-        std::lock_guard<std::mutex> lock(m_mutex);
-        m_done = true;
-        m_finished.notify_all();
-    }
-
-private:
-    QThread m_thread;
-    std::mutex m_mutex;
-    std::condition_variable m_finished;
-    const std::function<void()> *m_task = nullptr;
-    bool m_done = false;
-};
+using Worker = WorkerThread;
 
 // One socket and its stream, living in a worker thread.
 struct Side

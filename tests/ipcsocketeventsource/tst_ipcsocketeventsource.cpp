@@ -6,6 +6,8 @@
 // event loops, a notifier of the user's own on handle(), a connection moved
 // to another thread and back.
 
+#include <workerthread.h>
+
 #include <ipcserversocket.h>
 #include <ipcsocket.h>
 
@@ -20,8 +22,6 @@
 #include <QtTest/qtest.h>
 
 #include <atomic>
-#include <condition_variable>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -194,56 +194,7 @@ std::vector<std::unique_ptr<RawPeer>> connectPeers(IPCServerSocket *server, int 
     return peers;
 }
 
-// A thread with an event loop, and a way to run code there and wait for
-// it. The hand-over goes through a std::mutex, which ThreadSanitizer sees
-// (Qt's own locks it cannot).
-class Worker : public QObject
-{
-    Q_OBJECT
-public:
-    Worker()
-    {
-        m_thread.start();
-        moveToThread(&m_thread);
-    }
-    ~Worker() override
-    {
-        QThread *home = QCoreApplication::instance()->thread();
-        run([this, home] { moveToThread(home); });
-        m_thread.quit();
-        m_thread.wait();
-    }
-    void run(const std::function<void()> &task)
-    {
-        std::unique_lock<std::mutex> lock(m_mutex);
-        m_task = &task;
-        m_done = false;
-        QMetaObject::invokeMethod(this, "runTask", Qt::QueuedConnection);
-        m_finished.wait(lock, [this] { return m_done; });
-    }
-    QThread *workerThread() { return &m_thread; }
-
-private Q_SLOTS:
-    void runTask()
-    {
-        const std::function<void()> *task = nullptr;
-        {
-            std::lock_guard<std::mutex> lock(m_mutex);
-            task = m_task;
-        }
-        (*task)();
-        std::lock_guard<std::mutex> lock(m_mutex);
-        m_done = true;
-        m_finished.notify_all();
-    }
-
-private:
-    QThread m_thread;
-    std::mutex m_mutex;
-    std::condition_variable m_finished;
-    const std::function<void()> *m_task = nullptr;
-    bool m_done = false;
-};
+using Worker = WorkerThread;
 
 // Echoes in whatever thread its socket lives, and says where it ran.
 class ThreadedEcho : public QObject
