@@ -16,7 +16,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 eval "$(scripts/macos/setup.sh)"
-export ZIG_GLOBAL_CACHE_DIR ZIG_LOCAL_CACHE_DIR
+export ZIG_GLOBAL_CACHE_DIR ZIG_LOCAL_CACHE_DIR CCACHE_DIR CCACHE_COMPILERCHECK CCACHE_BASEDIR \
+    CCACHE_NOHASHDIR CCACHE_MAXSIZE CCACHE_DEPEND
 
 qt_cmake_dir=/usr/lib/$(gcc -print-multiarch)/cmake
 logs=$(mktemp -d)
@@ -30,7 +31,7 @@ for arch in x86_64 arm64; do
     echo "--- macOS $arch: $(basename "${!cxx_var}" -c++)"
     cmake -S . -B "$tree" -G Ninja -Wno-dev \
         -DCMAKE_TOOLCHAIN_FILE="$PWD/scripts/macos/darwin.cmake" \
-        -DCMAKE_CXX_COMPILER="${!cxx_var}" \
+        -DCMAKE_CXX_COMPILER="${!cxx_var}" -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
         -DCMAKE_BUILD_TYPE= \
         -DCMAKE_CXX_FLAGS=-Werror \
         -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
