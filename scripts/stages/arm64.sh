@@ -27,11 +27,13 @@ cmake -S . -B "$tree" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DIPCSOCKET_TEST_SUFFIX="-$arch" "${options[@]}"
 cmake --build "$tree" --parallel "$(nproc)"
 
-# Each suite once, over the project's own Unix transport: the twins over
-# Qt's QLocalSocket transport (the one Windows uses) and the repeated
-# race-prone functions are the linux stage's, where they take seconds, not
-# the minutes emulation would make of them.
+# Each suite once, over the project's own Unix transport and its default
+# event source: the twins over Qt's QLocalSocket transport (the one Windows
+# uses), over the other event sources, and the repeated race-prone
+# functions are the linux stage's, where they take seconds, not the minutes
+# emulation would make of them.
+twins='_qlocalsocket|_repeat|_eventset|_unixdispatcher|_notifiers'
 echo "$arch: left out here (run natively by the linux stage):" \
-    $(ctest --test-dir "$tree" -N -R '_qlocalsocket|_repeat' | sed -n 's/^ *Test *#[0-9]*: //p')
+    $(ctest --test-dir "$tree" -N -R "$twins" | sed -n 's/^ *Test *#[0-9]*: //p')
 exec ctest --test-dir "$tree" --output-on-failure --timeout 300 --parallel "$(nproc)" \
-    --exclude-regex '_qlocalsocket|_repeat'
+    --exclude-regex "$twins"
