@@ -217,12 +217,13 @@ void IPCSocketLocalSocketTransport::close(bool sendPending)
     // Else the connection would outlive QLocalSocket's descriptor.
     closeSpare();
     if (!m_socket) {
-        deleteLater();
+        IPCSocketTransports::dispose(this);
         return;
     }
-    if (!sendPending || m_socket->state() != QLocalSocket::ConnectedState) {
+    if (!sendPending || m_socket->state() != QLocalSocket::ConnectedState
+        || !IPCSocketTransports::hasEventLoop(this)) {
         m_socket->abort();
-        deleteLater();
+        IPCSocketTransports::dispose(this);
         return;
     }
     // Nothing of the socket's reaches end() any more: a flush() that finds
@@ -290,6 +291,20 @@ IPCSocketTransport *adopt(qintptr descriptor, const IPCSocketPeerCredentials &pe
     }
     transport->setPeer(peer);
     return transport;
+}
+
+bool hasEventLoop(const QObject *transport)
+{
+    const QThread *home = transport->thread();
+    return home && (home == QThread::currentThread() || !home->isFinished());
+}
+
+void dispose(QObject *transport)
+{
+    if (hasEventLoop(transport))
+        transport->deleteLater();
+    else
+        delete transport;
 }
 
 void keepAlive(QObject *transport)

@@ -278,6 +278,16 @@ IPCSocketTransport *adopt(qintptr descriptor, const IPCSocketPeerCredentials &pe
 // For a transport that has to outlive its IPCSocket to send the rest.
 void keepAlive(QObject *transport);
 
+// Whether the transport's thread still runs, or will run, an event loop to
+// finish its work in (send the rest, delete it later).
+bool hasEventLoop(const QObject *transport);
+
+// Deletes a closed transport: later, from its thread's event loop, since a
+// slot of ours may be unwinding below; at once where that loop has ended
+// for good (a socket deleted after its thread), where nothing of ours can
+// be running and a later deletion would never come.
+void dispose(QObject *transport);
+
 } // namespace IPCSocketTransports
 
 #endif // IPCSOCKETTRANSPORT_P_H

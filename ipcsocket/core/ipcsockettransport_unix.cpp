@@ -428,7 +428,7 @@ void IPCSocketDescriptorTransport::close(bool sendPending)
         m_readNotifier->setEnabled(false);
     if (sendPending && isConnected() && bytesToWrite() > 0) {
         flush();
-        if (bytesToWrite() > 0) {
+        if (bytesToWrite() > 0 && IPCSocketTransports::hasEventLoop(this)) {
             m_closing = true;
             IPCSocketTransports::keepAlive(this);
             updateWriteNotifier();
@@ -436,7 +436,7 @@ void IPCSocketDescriptorTransport::close(bool sendPending)
         }
     }
     closeDescriptor();
-    deleteLater();
+    IPCSocketTransports::dispose(this);
 }
 
 qsizetype IPCSocketDescriptorTransport::prepareBufferTail(qint64 room)
