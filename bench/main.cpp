@@ -46,27 +46,6 @@ struct Options
     bool wants(const char *table) const { return tables.contains(QLatin1String(table)); }
 };
 
-// A figure over the runs: the median, and the range.
-struct Figure
-{
-    QList<double> values;
-    double median() const { return Bench::median(values); }
-    double min() const
-    {
-        return values.isEmpty() ? 0 : *std::min_element(values.begin(), values.end());
-    }
-    double max() const
-    {
-        return values.isEmpty() ? 0 : *std::max_element(values.begin(), values.end());
-    }
-    QJsonObject json() const
-    {
-        return {{QStringLiteral("median"), median()},
-                {QStringLiteral("min"), min()},
-                {QStringLiteral("max"), max()}};
-    }
-};
-
 class Orchestrator
 {
 public:

@@ -493,36 +493,6 @@ void pin(int cpu)
 // ---------------------------------------------------------------------------
 // The orchestrator's side.
 
-// One figure over the runs.
-struct Figure
-{
-    QList<double> values;
-    double median() const { return Bench::median(values); }
-    double min() const
-    {
-        return values.isEmpty() ? 0 : *std::min_element(values.begin(), values.end());
-    }
-    double max() const
-    {
-        return values.isEmpty() ? 0 : *std::max_element(values.begin(), values.end());
-    }
-    QJsonObject json() const
-    {
-        return {{QStringLiteral("median"), median()},
-                {QStringLiteral("min"), min()},
-                {QStringLiteral("max"), max()}};
-    }
-    QString text(int decimals, double scale = 1) const
-    {
-        if (values.isEmpty())
-            return QStringLiteral("-");
-        return QStringLiteral("%1 (%2-%3)")
-                .arg(median() * scale, 0, 'f', decimals)
-                .arg(min() * scale, 0, 'f', decimals)
-                .arg(max() * scale, 0, 'f', decimals);
-    }
-};
-
 struct Cell
 {
     Figure allActive, oneOfN, connectMs, kibPerPeer, rssIdleKb, rssPeersKb;

@@ -50,4 +50,31 @@ void printTable(const QList<QPair<QString, int>> &columns, const QList<QStringLi
         line(row);
 }
 
+double Figure::min() const
+{
+    return values.isEmpty() ? 0 : *std::min_element(values.begin(), values.end());
+}
+
+double Figure::max() const
+{
+    return values.isEmpty() ? 0 : *std::max_element(values.begin(), values.end());
+}
+
+QJsonObject Figure::json() const
+{
+    return {{QStringLiteral("median"), median()},
+            {QStringLiteral("min"), min()},
+            {QStringLiteral("max"), max()}};
+}
+
+QString Figure::text(int decimals, double scale) const
+{
+    if (values.isEmpty())
+        return QStringLiteral("-");
+    return QStringLiteral("%1 (%2-%3)")
+            .arg(median() * scale, 0, 'f', decimals)
+            .arg(min() * scale, 0, 'f', decimals)
+            .arg(max() * scale, 0, 'f', decimals);
+}
+
 } // namespace Bench
