@@ -27,7 +27,9 @@ install_packages g++-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 wine wine6
     dpkg-dev cmake ninja-build qt6-base-dev qt6-base-dev-tools >&2
 
 cache=$(ipcsocket_cache_dir)/windows
-version=$(dpkg-query -W -f='${Version}' qt6-base-dev)
+# The host's Qt: with the ARM stages' Qt for arm64 and armhf installed
+# beside it, the package name alone gives a version each.
+version=$(dpkg-query -W -f='${Version}' "qt6-base-dev:$(dpkg --print-architecture)")
 upstream=${version%%+*}
 qt=$cache/qt-$upstream-mingw
 $widgets && qt=$qt-widgets
