@@ -62,6 +62,9 @@ int openDescriptors()
           "user needs a real Windows)";
 [[maybe_unused]] constexpr char NoDescriptorLimit[]
         = "Windows has no per-process descriptor limit to use up (setrlimit)";
+[[maybe_unused]] constexpr char NoHandleCount[]
+        = "GetProcessHandleCount() counts no handles here (Wine answers 0): the leak checks count "
+          "on a real Windows, and on Linux and macOS";
 
 // A server that echoes every connection, as examples/echoserver does.
 void echoEverything(IPCServerSocket *server)
@@ -444,6 +447,10 @@ void tst_IPCServerSocket::endedConnectionsAreDeleted()
 void tst_IPCServerSocket::descriptorCountSeesEveryDescriptor()
 {
     const int before = openDescriptors();
+#ifdef Q_OS_WIN
+    if (before == 0)
+        QSKIP(NoHandleCount);
+#endif
     QVERIFY2(before >= 1, qPrintable(QStringLiteral("%1 open descriptors").arg(before)));
     QTemporaryDir dir;
     QFile first(dir.filePath(QStringLiteral("first")));
