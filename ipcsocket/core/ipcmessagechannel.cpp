@@ -41,6 +41,7 @@ void IPCMessageChannelPrivate::detach()
         QObject::disconnect(socket, nullptr, q, nullptr);
     socket = nullptr;
     resetReader();
+    pending.clear();
 }
 
 void IPCMessageChannelPrivate::onSocketDestroyed()
@@ -60,6 +61,12 @@ void IPCMessageChannelPrivate::resetReader()
 void IPCMessageChannelPrivate::readFrames()
 {
     Q_Q(IPCMessageChannel);
+    static const QMetaMethod batchSignal
+            = QMetaMethod::fromSignal(&IPCMessageChannel::messagesReceived);
+    if (q->isSignalConnected(batchSignal)) {
+        readBatch();
+        return;
+    }
     IPCSocket *const reading = socket;
     if (!reading)
         return;
@@ -140,6 +147,100 @@ bool IPCMessageChannelPrivate::deliver()
     }
     message = QByteArray(); // not kept alive next to its text while receivers run
     emit q->textMessageReceived(*text);
+    return true;
+}
+
+void IPCMessageChannelPrivate::readBatch()
+{
+    Q_Q(IPCMessageChannel);
+    IPCSocket *const reading = socket;
+    if (!reading)
+        return;
+    const QPointer<IPCMessageChannel> guard(q);
+    const quint64 stream = generation;
+    const auto stillOurs = [&] { return guard && generation == stream; };
+    IPCSocketPrivate *const device = IPCSocketPrivate::get(reading);
+    const bool announce = device->isBytesAvailableWatched();
+    qsizetype queued = 0;
+    // Why the stream cannot go on, once it cannot.
+    QString invalid;
+    // After the reader took bytes: whether to read on.
+    const auto take = [&] {
+        switch (reader.state()) {
+        case IPCMessageFrameReader::State::Message:
+            if (!queueMessage(&invalid))
+                return false;
+            ++queued;
+            return true;
+        case IPCMessageFrameReader::State::Invalid:
+            invalid = reader.errorCause();
+            return false;
+        case IPCMessageFrameReader::State::NeedMore:
+            return true;
+        }
+        return true;
+    };
+
+    // No receiver runs until the end (but those of bytesAvailableChanged()):
+    // every frame of what one read brought is parsed in one go, and taken
+    // from the socket at once.
+    bool going = take();
+    while (going) {
+        if (const QByteArrayView buffered = device->readBuffer(); !buffered.isEmpty()) {
+            qsizetype taken = 0;
+            do {
+                taken += reader.feed(buffered.data() + taken, buffered.size() - taken);
+                going = take();
+            } while (going && taken < buffered.size());
+            device->consume(taken);
+            if (announce) {
+                emit reading->bytesAvailableChanged();
+                if (!stillOurs())
+                    break;
+            }
+            continue;
+        }
+        if (reading->bytesAvailable() <= 0)
+            break;
+        qsizetype room = 0;
+        qint64 n = 0;
+        if (char *space = reader.payloadSpace(&room)) {
+            n = reading->read(space, room);
+            if (n > 0)
+                reader.payloadWritten(qsizetype(n));
+        } else {
+            char header[HeaderSize];
+            n = reading->read(header, reader.headerBytesWanted());
+            if (n > 0)
+                reader.feed(header, qsizetype(n));
+        }
+        if (n <= 0 || !stillOurs())
+            break;
+        going = take();
+    }
+
+    // The messages before a bad frame are told of before its error.
+    if (queued > 0 && guard && !pending.empty())
+        emit q->messagesReceived();
+    if (!invalid.isEmpty() && stillOurs())
+        failProtocol(invalid);
+}
+
+bool IPCMessageChannelPrivate::queueMessage(QString *cause)
+{
+    const Kind kind = reader.kind();
+    QByteArray message = reader.takePayload();
+    if (kind == Binary) {
+        pending.emplace_back(std::move(message));
+        return true;
+    }
+    std::optional<QString> text = IPCMessageFrameReader::decodeText(message);
+    if (!text) {
+        *cause = QStringLiteral("a text message of %1 bytes is not valid UTF-8")
+                         .arg(message.size());
+        return false;
+    }
+    pending.emplace_back(*std::move(text));
     return true;
 }
 
@@ -273,4 +374,23 @@ qint64 IPCMessageChannel::sendTextMessage(const QString &message)
 qint64 IPCMessageChannel::sendBinaryMessage(const QByteArray &message)
 {
     return d->send(IPCMessageChannelPrivate::Binary, message);
+}
+
+bool IPCMessageChannel::hasPendingMessages() const
+{
+    return !d->pending.empty();
+}
+
+qsizetype IPCMessageChannel::pendingMessageCount() const
+{
+    return qsizetype(d->pending.size());
+}
+
+IPCMessage IPCMessageChannel::receiveMessage()
+{
+    if (d->pending.empty())
+        return IPCMessage();
+    IPCMessage message = std::move(d->pending.front());
+    d->pending.pop_front();
+    return message;
 }

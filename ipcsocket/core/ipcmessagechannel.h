@@ -2,6 +2,7 @@
 #ifndef IPCMESSAGECHANNEL_H
 #define IPCMESSAGECHANNEL_H
 
+#include <ipcmessage.h>
 #include <ipcsocket.h>
 #include <ipcsocket_export.h>
 
@@ -16,6 +17,12 @@ class IPCMessageChannelPrivate;
 // Whole messages over an IPCSocket, with QWebSocket's names: each message
 // goes as one frame of 1 byte kind (0x01 UTF-8 text, 0x02 binary), 4 bytes
 // of payload length (unsigned, big-endian) and the payload.
+//
+// Messages come one a signal (textMessageReceived(), binaryMessageReceived()),
+// or, while something is connected to messagesReceived(), many at a time:
+// then each read's whole messages wait in the channel, messagesReceived()
+// is emitted once, and receiveMessage() takes them, as QUdpSocket's
+// receiveDatagram() does (no signal a message: what many small ones cost).
 class IPCSOCKET_EXPORT IPCMessageChannel : public QObject
 {
     Q_OBJECT
@@ -41,9 +48,19 @@ public:
     Q_INVOKABLE qint64 sendTextMessage(const QString &message);
     Q_INVOKABLE qint64 sendBinaryMessage(const QByteArray &message);
 
+    // Messages waiting for receiveMessage() (see messagesReceived()). They
+    // stay when the connection ends; setSocket() drops them.
+    bool hasPendingMessages() const;
+    qsizetype pendingMessageCount() const;
+    // The oldest waiting message, or a null one if none is waiting.
+    IPCMessage receiveMessage();
+
 Q_SIGNALS:
     void textMessageReceived(const QString &message);
     void binaryMessageReceived(const QByteArray &message);
+    // Whole messages arrived and wait for receiveMessage(): emitted once a
+    // read. While it has a receiver, the two signals above are not emitted.
+    void messagesReceived();
     void error(int errorNumber, const QString &message);
 
     void socketChanged(IPCSocket *socket);

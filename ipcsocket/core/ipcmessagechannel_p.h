@@ -14,6 +14,8 @@
 #include <QtCore/qbytearray.h>
 #include <QtCore/qpointer.h>
 
+#include <deque>
+
 class IPCMessageChannelPrivate
 {
     Q_DECLARE_PUBLIC(IPCMessageChannel)
@@ -42,6 +44,12 @@ public:
     void readFrames();
     // Delivers the message the reader holds; false if it was rejected.
     bool deliver();
+    // readFrames() while messagesReceived() has a receiver: every whole
+    // message waits in pending, and one signal tells of them all.
+    void readBatch();
+    // Queues the message the reader holds; false (and *cause) if it was
+    // rejected.
+    bool queueMessage(QString *cause);
     void onReadChannelFinished();
 
     // Error 110: closes the connection, then reports cause.
@@ -61,6 +69,9 @@ public:
     // Changes whenever the reader is reset, so that a loop that emitted a
     // signal can tell that the stream it was reading is no longer there.
     quint64 generation = 0;
+
+    // Whole messages waiting for receiveMessage().
+    std::deque<IPCMessage> pending;
 };
 
 #endif // IPCMESSAGECHANNEL_P_H

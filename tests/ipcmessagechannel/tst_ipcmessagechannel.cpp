@@ -238,23 +238,40 @@ private:
 };
 #endif
 
+// How a test takes its messages: a signal each, or in batches through
+// messagesReceived() and receiveMessage().
+enum class Reading { Signals, Batches };
+
 // What a channel and its socket reported, in order, in one list.
 class Recorder : public QObject
 {
     Q_OBJECT
 public:
-    Recorder(IPCMessageChannel *channel, IPCSocket *socket)
+    Recorder(IPCMessageChannel *channel, IPCSocket *socket, Reading reading = Reading::Signals)
     {
+        // In batches, no message may come as a signal of its own.
+        const bool inBatches = reading == Reading::Batches;
         connect(channel, &IPCMessageChannel::textMessageReceived, this,
-                [this](const QString &text) {
-                    texts.append(text);
-                    events.append(QStringLiteral("text:") + text.left(20));
+                [this, inBatches](const QString &text) {
+                    inBatches ? void(events.append(QStringLiteral("a text signal")))
+                              : recordText(text);
                 });
         connect(channel, &IPCMessageChannel::binaryMessageReceived, this,
-                [this](const QByteArray &bytes) {
-                    binaries.append(bytes);
-                    events.append(QStringLiteral("binary:") + QString::fromLatin1(bytes.toHex()));
+                [this, inBatches](const QByteArray &bytes) {
+                    inBatches ? void(events.append(QStringLiteral("a binary signal")))
+                              : recordBinary(bytes);
                 });
+        if (inBatches) {
+            connect(channel, &IPCMessageChannel::messagesReceived, this, [this, channel] {
+                ++batches;
+                if (!channel->hasPendingMessages())
+                    events.append(QStringLiteral("an empty batch"));
+                while (channel->hasPendingMessages()) {
+                    const IPCMessage message = channel->receiveMessage();
+                    message.isText() ? recordText(message.text()) : recordBinary(message.data());
+                }
+            });
+        }
         connect(channel, &IPCMessageChannel::error, this,
                 [this](int number, const QString &message) {
                     channelErrors.append(message);
@@ -268,9 +285,34 @@ public:
     QStringList texts;
     QList<QByteArray> binaries;
     QStringList channelErrors;
+    int batches = 0;
+
+private:
+    void recordText(const QString &text)
+    {
+        texts.append(text);
+        events.append(QStringLiteral("text:") + text.left(20));
+    }
+    void recordBinary(const QByteArray &bytes)
+    {
+        binaries.append(bytes);
+        events.append(QStringLiteral("binary:") + QString::fromLatin1(bytes.toHex()));
+    }
 };
 
+// A data row for each way of reading: name, then the row's values and the
+// reading.
+template<typename... Values>
+void addRowForEachReading(const char *name, const Values &...values)
+{
+    for (const auto &[reading, how] :
+         {std::pair(Reading::Signals, "signals"), std::pair(Reading::Batches, "batches")})
+        ((QTest::addRow("%s, %s", name, how) << ... << values) << reading);
+}
+
 } // namespace
+
+Q_DECLARE_METATYPE(Reading)
 
 class tst_IPCMessageChannel : public QObject
 {
@@ -285,6 +327,7 @@ private Q_SLOTS:
     void messagesBothWays();
     void largeMessageLetsTheEventLoopRun();
     void burstOfSmallMessages();
+    void byteAtATime_data();
     void byteAtATime();
     void textIsExactlyItsPayload();
     void pythonSenderAndReceiver();
@@ -305,6 +348,12 @@ private Q_SLOTS:
     void socketReceiversActInsideARead_data();
     void socketReceiversActInsideARead();
     void onServerConnections();
+    void messageValue();
+    void batchesOfSmallMessages();
+    void pendingMessagesWait();
+    void largeMessagesInBatches();
+    void deleteInsideBatch_data();
+    void deleteInsideBatch();
 
 private:
     QString socketPath(const QString &name = QStringLiteral("m.sock")) const
@@ -525,15 +574,22 @@ void tst_IPCMessageChannel::burstOfSmallMessages()
     QCOMPARE(got, expected);
 }
 
+void tst_IPCMessageChannel::byteAtATime_data()
+{
+    QTest::addColumn<Reading>("reading");
+    addRowForEachReading("every cut");
+}
+
 void tst_IPCMessageChannel::byteAtATime()
 {
     // Every cut a stream can make: inside the kind, the length, the
     // payload, a character; the event loop reads each byte on its own.
+    QFETCH(Reading, reading);
     IPCSocket socket;
     RawClient client;
     acceptRaw(socket, client);
     IPCMessageChannel channel(&socket);
-    Recorder record(&channel, &socket);
+    Recorder record(&channel, &socket, reading);
     QSignalSpy readyRead(&socket, &IPCSocket::readyRead);
 
     const QString text = QStringLiteral("héllo €🚀");
@@ -647,31 +703,30 @@ void tst_IPCMessageChannel::badInput_data()
     QTest::addColumn<QByteArray>("bad");
     QTest::addColumn<qint64>("maximum");
     QTest::addColumn<QString>("cause");
+    QTest::addColumn<Reading>("reading");
+    const auto row = [](const char *name, const QByteArray &bad, qint64 maximum,
+                        const QString &cause) { addRowForEachReading(name, bad, maximum, cause); };
     const qint64 standard = IPCMessageChannel::DefaultMaximumMessageSize;
-    QTest::newRow("kind 0x00") << frame(0x00, "x") << standard << QStringLiteral("kind 0x00");
-    QTest::newRow("kind 0x03") << frame(0x03, "x") << standard << QStringLiteral("kind 0x03");
-    QTest::newRow("kind 0xff alone")
-            << QByteArray(1, '\xff') << standard << QStringLiteral("kind 0xff");
-    QTest::newRow("overlong UTF-8")
-            << frame(0x01, "a\xC0\x80") << standard << QStringLiteral("not valid UTF-8");
-    QTest::newRow("UTF-8 surrogate")
-            << frame(0x01, "\xED\xA0\x80") << standard << QStringLiteral("not valid UTF-8");
-    QTest::newRow("UTF-8 beyond U+10FFFF")
-            << frame(0x01, "\xF4\x90\x80\x80") << standard << QStringLiteral("not valid UTF-8");
-    QTest::newRow("UTF-8 cut at the end")
-            << frame(0x01, "ab\xE2\x82") << standard << QStringLiteral("not valid UTF-8");
-    QTest::newRow("byte 0xff in text")
-            << frame(0x01, "\xff") << standard << QStringLiteral("not valid UTF-8");
-    QTest::newRow("one above the maximum")
-            << frame(0x02, QByteArray(101, 'x')) << qint64(100) << QStringLiteral("101 bytes");
-    QTest::newRow("above the maximum, header only")
-            << header(0x01, 101) << qint64(100) << QStringLiteral("maximumMessageSize of 100");
-    QTest::newRow("maximum 0") << frame(0x02, "x") << qint64(0) << QStringLiteral("1 bytes");
+    row("kind 0x00", frame(0x00, "x"), standard, QStringLiteral("kind 0x00"));
+    row("kind 0x03", frame(0x03, "x"), standard, QStringLiteral("kind 0x03"));
+    row("kind 0xff alone", QByteArray(1, '\xff'), standard, QStringLiteral("kind 0xff"));
+    row("overlong UTF-8", frame(0x01, "a\xC0\x80"), standard, QStringLiteral("not valid UTF-8"));
+    row("UTF-8 surrogate", frame(0x01, "\xED\xA0\x80"), standard,
+        QStringLiteral("not valid UTF-8"));
+    row("UTF-8 beyond U+10FFFF", frame(0x01, "\xF4\x90\x80\x80"), standard,
+        QStringLiteral("not valid UTF-8"));
+    row("UTF-8 cut at the end", frame(0x01, "ab\xE2\x82"), standard,
+        QStringLiteral("not valid UTF-8"));
+    row("byte 0xff in text", frame(0x01, "\xff"), standard, QStringLiteral("not valid UTF-8"));
+    row("one above the maximum", frame(0x02, QByteArray(101, 'x')), qint64(100),
+        QStringLiteral("101 bytes"));
+    row("above the maximum, header only", header(0x01, 101), qint64(100),
+        QStringLiteral("maximumMessageSize of 100"));
+    row("maximum 0", frame(0x02, "x"), qint64(0), QStringLiteral("1 bytes"));
     // Where qsizetype has 32 bits (armhf), 2^31 narrowed to it is negative.
     if constexpr (sizeof(qsizetype) < sizeof(qint64)) {
-        QTest::newRow("past qsizetype, within the maximum")
-                << header(0x02, 0x80000000u) << (qint64(1) << 32)
-                << QStringLiteral("2147483648 bytes was announced, more than a 32-bit");
+        row("past qsizetype, within the maximum", header(0x02, 0x80000000u), qint64(1) << 32,
+            QStringLiteral("2147483648 bytes was announced, more than a 32-bit"));
     }
 }
 
@@ -680,12 +735,13 @@ void tst_IPCMessageChannel::badInput()
     QFETCH(QByteArray, bad);
     QFETCH(qint64, maximum);
     QFETCH(QString, cause);
+    QFETCH(Reading, reading);
     IPCSocket socket;
     RawClient client;
     acceptRaw(socket, client);
     IPCMessageChannel channel(&socket);
     channel.setMaximumMessageSize(maximum);
-    Recorder record(&channel, &socket);
+    Recorder record(&channel, &socket, reading);
 
     // Whole messages before it are delivered first, one of exactly the
     // maximum size among them; a good frame behind it is not.
@@ -773,22 +829,27 @@ void tst_IPCMessageChannel::partialFrameAtTheEnd_data()
 {
     QTest::addColumn<QByteArray>("partial");
     QTest::addColumn<QString>("cause");
-    QTest::newRow("1 byte of a header") << QByteArray(1, '\x01') << QStringLiteral("1 of 5");
-    QTest::newRow("4 bytes of a header") << header(0x02, 10).left(4) << QStringLiteral("4 of 5");
-    QTest::newRow("a header alone") << header(0x02, 10) << QStringLiteral("(0 had arrived)");
-    QTest::newRow("part of a payload")
-            << header(0x01, 10) + "abcd" << QStringLiteral("message of 10 bytes (4 had arrived)");
+    QTest::addColumn<Reading>("reading");
+    const auto row = [](const char *name, const QByteArray &partial, const QString &cause) {
+        addRowForEachReading(name, partial, cause);
+    };
+    row("1 byte of a header", QByteArray(1, '\x01'), QStringLiteral("1 of 5"));
+    row("4 bytes of a header", header(0x02, 10).left(4), QStringLiteral("4 of 5"));
+    row("a header alone", header(0x02, 10), QStringLiteral("(0 had arrived)"));
+    row("part of a payload", header(0x01, 10) + "abcd",
+        QStringLiteral("message of 10 bytes (4 had arrived)"));
 }
 
 void tst_IPCMessageChannel::partialFrameAtTheEnd()
 {
     QFETCH(QByteArray, partial);
     QFETCH(QString, cause);
+    QFETCH(Reading, reading);
     IPCSocket socket;
     RawClient client;
     acceptRaw(socket, client);
     IPCMessageChannel channel(&socket);
-    Recorder record(&channel, &socket);
+    Recorder record(&channel, &socket, reading);
     QVERIFY(client.send(frame(0x01, "one") + frame(0x02, "two") + partial));
     client.close();
     QTRY_VERIFY_WITH_TIMEOUT(record.events.contains(QStringLiteral("socket error 102")), Timeout);
@@ -808,7 +869,7 @@ void tst_IPCMessageChannel::partialFrameAtTheEnd()
     QVERIFY(otherClient.connectTo(other.path()));
     QTRY_VERIFY_WITH_TIMEOUT(other.isConnected(), Timeout);
     IPCMessageChannel otherChannel(&other);
-    Recorder otherRecord(&otherChannel, &other);
+    Recorder otherRecord(&otherChannel, &other, reading);
     QVERIFY(otherClient.send(frame(0x01, "bye")));
     otherClient.close();
     QTRY_COMPARE_WITH_TIMEOUT(otherRecord.events.size(), 2, Timeout);
@@ -1110,6 +1171,195 @@ void tst_IPCMessageChannel::onServerConnections()
         QCOMPARE(texts[size_t(i)], (QStringList{QStringLiteral("CLIENT %1").arg(i), QString()}));
         QCOMPARE(binaries[size_t(i)].size(), 1);
         QCOMPARE(binaries[size_t(i)].at(0), big + big);
+    }
+}
+
+void tst_IPCMessageChannel::messageValue()
+{
+    const IPCMessage null;
+    QVERIFY(null.isNull());
+    QVERIFY(!null.isText() && !null.isBinary());
+    QVERIFY(null.text().isNull() && null.data().isNull());
+
+    const QString greeting = QStringLiteral("grüß 🚀");
+    const IPCMessage text(greeting);
+    QVERIFY(text.isText() && !text.isBinary() && !text.isNull());
+    QCOMPARE(text.text(), greeting);
+    QCOMPARE(text.data(), greeting.toUtf8()); // as it travelled
+
+    const QByteArray bytes("\0\1\2", 3);
+    IPCMessage binary(bytes);
+    QVERIFY(binary.isBinary() && !binary.isText());
+    QCOMPARE(binary.data(), bytes);
+    QVERIFY(binary.text().isEmpty());
+
+    IPCMessage copy = binary;
+    QCOMPARE(copy, binary);
+    QVERIFY(copy != text);
+    // The same bytes as text and as binary are different messages.
+    QVERIFY(IPCMessage(QStringLiteral("ab")) != IPCMessage(QByteArray("ab")));
+    copy.swap(binary);
+    QCOMPARE(binary.data(), bytes);
+}
+
+void tst_IPCMessageChannel::batchesOfSmallMessages()
+{
+    // Thousands of frames in one write arrive in a few reads: a few
+    // batches, every message whole, in order, and none a signal of its own.
+    IPCSocket socket;
+    RawClient client;
+    acceptRaw(socket, client);
+    IPCMessageChannel channel(&socket);
+    Recorder record(&channel, &socket, Reading::Batches);
+    QSignalSpy reads(&socket, &IPCSocket::readyRead);
+    QByteArray burst;
+    QStringList expected;
+    constexpr int Count = 20000;
+    for (int i = 0; i < Count; ++i) {
+        const QByteArray payload = QByteArray::number(i).repeated(i % 7);
+        burst += frame(i % 2 ? 0x01 : 0x02, payload);
+        expected.append((i % 2 ? QStringLiteral("text:") + QString::fromLatin1(payload).left(20)
+                               : QStringLiteral("binary:") + QString::fromLatin1(payload.toHex())));
+    }
+    QVERIFY(client.send(burst));
+    QTRY_COMPARE_WITH_TIMEOUT(record.events.size(), Count, LongTimeout);
+    QTest::qWait(20);
+    QCOMPARE(record.events, expected);
+    QCOMPARE(record.texts.size(), Count / 2);
+    QVERIFY(record.batches > 0);
+    QVERIFY2(record.batches <= reads.size(), qPrintable(QStringLiteral("%1 batches for %2 reads")
+                                                                .arg(record.batches)
+                                                                .arg(reads.size())));
+    QVERIFY2(record.batches < Count / 10,
+             qPrintable(
+                     QStringLiteral("%1 batches for %2 messages").arg(record.batches).arg(Count)));
+    QVERIFY(!channel.hasPendingMessages());
+    QVERIFY(channel.receiveMessage().isNull());
+}
+
+void tst_IPCMessageChannel::pendingMessagesWait()
+{
+    IPCSocket a, b;
+    connectPair(a, b);
+    IPCMessageChannel sender(&a), receiver(&b);
+    int batches = 0;
+    QSignalSpy texts(&receiver, &IPCMessageChannel::textMessageReceived);
+    QSignalSpy binaries(&receiver, &IPCMessageChannel::binaryMessageReceived);
+    const QMetaObject::Connection batch
+            = connect(&receiver, &IPCMessageChannel::messagesReceived, this, [&] { ++batches; });
+
+    // Not taken in the slot: they wait, and later ones queue behind them.
+    QCOMPARE(sender.sendTextMessage(QStringLiteral("one")), 3);
+    QCOMPARE(sender.sendBinaryMessage(QByteArray("two")), 3);
+    QTRY_COMPARE_WITH_TIMEOUT(receiver.pendingMessageCount(), 2, Timeout);
+    QCOMPARE(sender.sendTextMessage(QString()), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(receiver.pendingMessageCount(), 3, Timeout);
+    QVERIFY(batches >= 2);
+    QVERIFY(receiver.hasPendingMessages());
+    QCOMPARE(receiver.receiveMessage(), IPCMessage(QStringLiteral("one")));
+    QCOMPARE(receiver.receiveMessage(), IPCMessage(QByteArray("two")));
+    const IPCMessage empty = receiver.receiveMessage();
+    QVERIFY(empty.isText());
+    QVERIFY(empty.text().isEmpty());
+    QVERIFY(!receiver.hasPendingMessages());
+    QVERIFY(receiver.receiveMessage().isNull());
+    QCOMPARE(texts.size() + binaries.size(), 0);
+
+    // They stay after the connection ended, behind its 102.
+    QSignalSpy ended(&b, &IPCSocket::error);
+    QCOMPARE(sender.sendBinaryMessage(QByteArray("last")), 4);
+    QCOMPARE(sender.sendTextMessage(QStringLiteral("words")), 5);
+    a.close();
+    QTRY_COMPARE_WITH_TIMEOUT(ended.size(), 1, Timeout);
+    QCOMPARE(ended.at(0).at(0).toInt(), int(IPCSocket::LostConnection));
+    QCOMPARE(receiver.pendingMessageCount(), 2);
+    QCOMPARE(receiver.receiveMessage().data(), QByteArray("last"));
+
+    // setSocket() drops what waits.
+    receiver.setSocket(nullptr);
+    QVERIFY(!receiver.hasPendingMessages());
+
+    // Without a receiver of messagesReceived(), a signal a message again.
+    IPCSocket c, d;
+    connectPair(c, d, QStringLiteral("again.sock"));
+    sender.setSocket(&c);
+    receiver.setSocket(&d);
+    disconnect(batch);
+    QCOMPARE(sender.sendTextMessage(QStringLiteral("signal")), 6);
+    QTRY_COMPARE_WITH_TIMEOUT(texts.size(), 1, Timeout);
+    QCOMPARE(texts.at(0).at(0).toString(), QStringLiteral("signal"));
+    QVERIFY(!receiver.hasPendingMessages());
+}
+
+void tst_IPCMessageChannel::largeMessagesInBatches()
+{
+    // Read straight into the message as it arrives, then one batch.
+    IPCSocket a, b;
+    connectPair(a, b);
+    IPCMessageChannel sender(&a), receiver(&b);
+    Recorder record(&receiver, &b, Reading::Batches);
+    QSignalSpy pieces(&b, &IPCSocket::readyRead);
+    QByteArray received;
+    connect(&receiver, &IPCMessageChannel::messagesReceived, this, [&] {
+        // Recorder took them (it was connected first); this one sees none.
+        QVERIFY(!receiver.hasPendingMessages());
+    });
+    const QByteArray bytes = binaryOfSize(16 * MiB);
+    const QString text = textOfSize(MiB + 3);
+    QCOMPARE(sender.sendBinaryMessage(bytes), 16 * MiB);
+    QCOMPARE(sender.sendTextMessage(text), MiB + 3);
+    QTRY_COMPARE_WITH_TIMEOUT(record.events.size(), 2, LongTimeout);
+    QVERIFY(record.binaries.at(0) == bytes);
+    QVERIFY(record.texts.at(0) == text);
+    QCOMPARE(record.binaries.at(0).capacity(), record.binaries.at(0).size());
+#ifndef Q_OS_WIN
+    QVERIFY2(pieces.size() > 1, "the message came in one piece: nothing was tested");
+#endif
+    QVERIFY(record.batches <= 2);
+    QVERIFY2(record.channelErrors.isEmpty(), qPrintable(record.channelErrors.join(u'\n')));
+}
+
+void tst_IPCMessageChannel::deleteInsideBatch_data()
+{
+    QTest::addColumn<QString>("act");
+    for (const char *act : {"delete channel", "delete socket", "close socket", "set no socket"})
+        QTest::newRow(act) << QString::fromLatin1(act);
+}
+
+void tst_IPCMessageChannel::deleteInsideBatch()
+{
+    // What a receiver of messagesReceived() may do: the read that emitted
+    // it stops, and nothing is touched that is gone.
+    QFETCH(QString, act);
+    auto *socket = new IPCSocket;
+    const auto cleanup = qScopeGuard([&] { delete socket; });
+    RawClient client;
+    acceptRaw(*socket, client);
+    auto *channel = new IPCMessageChannel(socket);
+    const auto cleanupChannel = qScopeGuard([&] { delete channel; });
+    int batches = 0;
+    QList<IPCMessage> taken;
+    connect(channel, &IPCMessageChannel::messagesReceived, this, [&] {
+        ++batches;
+        taken.append(channel->receiveMessage());
+        if (act == QLatin1String("delete channel"))
+            delete std::exchange(channel, nullptr);
+        else if (act == QLatin1String("delete socket"))
+            delete std::exchange(socket, nullptr);
+        else if (act == QLatin1String("close socket"))
+            socket->close();
+        else
+            channel->setSocket(nullptr);
+    });
+    QVERIFY(client.send(frame(0x01, "a") + frame(0x02, "b") + frame(0x01, "\xff")));
+    QTRY_COMPARE_WITH_TIMEOUT(batches, 1, Timeout);
+    QTest::qWait(50);
+    QCOMPARE(batches, 1);
+    QCOMPARE(taken.at(0), IPCMessage(QStringLiteral("a")));
+    if (act == QLatin1String("close socket")) {
+        // Whole messages stay; the bad frame behind them is not read any more.
+        QCOMPARE(channel->pendingMessageCount(), 1);
+        QVERIFY(!socket->isConnected());
     }
 }
 

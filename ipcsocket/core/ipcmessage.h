@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#ifndef IPCMESSAGE_H
+#define IPCMESSAGE_H
+
+#include <ipcsocket_export.h>
+
+#include <QtCore/qbytearray.h>
+#include <QtCore/qmetatype.h>
+#include <QtCore/qstring.h>
+
+#include <utility>
+
+// One whole message of an IPCMessageChannel, as receiveMessage() hands it
+// out: a text or binary payload. A value, like QNetworkDatagram; its
+// members are held directly (no shared private part, as QCanBusFrame does),
+// since a message is made on the hot path and one allocation a message is
+// all it may cost.
+class IPCSOCKET_EXPORT IPCMessage
+{
+public:
+    // A null message: what receiveMessage() returns when none is pending.
+    IPCMessage() = default;
+    explicit IPCMessage(QString text);
+    explicit IPCMessage(QByteArray data);
+
+    bool isNull() const { return m_kind == Kind::Null; }
+    bool isText() const { return m_kind == Kind::Text; }
+    bool isBinary() const { return m_kind == Kind::Binary; }
+
+    // A text message's text; empty for a binary one.
+    QString text() const { return m_text; }
+    // The payload as it travelled: a binary message's bytes, or a text's
+    // UTF-8 bytes.
+    QByteArray data() const;
+
+    void swap(IPCMessage &other) noexcept
+    {
+        std::swap(m_kind, other.m_kind);
+        m_text.swap(other.m_text);
+        m_data.swap(other.m_data);
+    }
+
+    friend bool operator==(const IPCMessage &a, const IPCMessage &b)
+    {
+        return a.m_kind == b.m_kind && a.m_text == b.m_text && a.m_data == b.m_data;
+    }
+    friend bool operator!=(const IPCMessage &a, const IPCMessage &b) { return !(a == b); }
+
+private:
+    enum class Kind : quint8 { Null, Text, Binary };
+    Kind m_kind = Kind::Null;
+    QString m_text;
+    QByteArray m_data;
+};
+
+Q_DECLARE_SHARED(IPCMessage)
+Q_DECLARE_METATYPE(IPCMessage)
+
+#endif // IPCMESSAGE_H
