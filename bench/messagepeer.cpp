@@ -172,6 +172,19 @@ QJsonObject runMessageChannel(const Job &job)
                          std::exit(2);
                      });
     QEventLoop loop;
+    // A signal a message, or (the batches case) the messages of a read
+    // taken in one go; either way a handler called for each, as the hand
+    // framing's reader calls its own.
+    std::function<void(const QByteArray &)> onMessage;
+    if (job.transport == Transport::MessageChannelBatches) {
+        QObject::connect(&channel, &IPCMessageChannel::messagesReceived, &loop, [&] {
+            while (channel.hasPendingMessages())
+                onMessage(channel.receiveMessage().data());
+        });
+    } else {
+        QObject::connect(&channel, &IPCMessageChannel::binaryMessageReceived, &loop,
+                         [&](const QByteArray &message) { onMessage(message); });
+    }
     const auto finish = [&] {
         // Past the measurement: block until the last bytes are out.
         while (socket.bytesToWrite() > 0 && socket.waitForBytesWritten(1000)) { }
@@ -197,35 +210,33 @@ QJsonObject runMessageChannel(const Job &job)
             channel.sendBinaryMessage(message);
             socket.flush();
         };
-        // sendOne is copied: the receivers outlive this block.
-        QObject::connect(&channel, &IPCMessageChannel::binaryMessageReceived, &loop,
-                         [&, sendOne](const QByteArray &received) {
-                             ++done;
-                             if (job.server) {
-                                 recorder.samples.push_back(
-                                         nowNs() - stampOf(received.constData(), received.size()));
-                                 channel.sendBinaryMessage(received);
-                                 socket.flush();
-                             } else {
-                                 recorder.samples.push_back(nowNs() - start);
-                                 if (done < job.count)
-                                     sendOne();
-                             }
-                             if (done == job.count)
-                                 finish();
-                         });
+        // sendOne is copied: onMessage outlives this block.
+        onMessage = [&, sendOne](const QByteArray &received) {
+            ++done;
+            if (job.server) {
+                recorder.samples.push_back(nowNs()
+                                           - stampOf(received.constData(), received.size()));
+                channel.sendBinaryMessage(received);
+                socket.flush();
+            } else {
+                recorder.samples.push_back(nowNs() - start);
+                if (done < job.count)
+                    sendOne();
+            }
+            if (done == job.count)
+                finish();
+        };
         if (!job.server)
             QObject::connect(&socket, &IPCSocket::connected, &loop, sendOne);
     } else if (job.server) {
-        QObject::connect(&channel, &IPCMessageChannel::binaryMessageReceived, &loop,
-                         [&](const QByteArray &received) {
-                             sum += touch(received.constData(), received.size());
-                             if (++done < job.count)
-                                 return;
-                             channel.sendBinaryMessage(QByteArray());
-                             socket.flush();
-                             finish();
-                         });
+        onMessage = [&](const QByteArray &received) {
+            sum += touch(received.constData(), received.size());
+            if (++done < job.count)
+                return;
+            channel.sendBinaryMessage(QByteArray());
+            socket.flush();
+            finish();
+        };
     } else {
         // BurstWrites messages a pass of the event loop, no flush(), while
         // less than QueueBytes (or two large messages) are queued; else the
@@ -252,10 +263,10 @@ QJsonObject runMessageChannel(const Job &job)
             if (std::exchange(waiting, false))
                 burst();
         });
-        QObject::connect(&channel, &IPCMessageChannel::binaryMessageReceived, &loop, [&] {
+        onMessage = [&](const QByteArray &) {
             end = nowNs();
             finish();
-        });
+        };
     }
 
     if (job.server ? !socket.listen() : !socket.connect())

@@ -26,10 +26,11 @@ namespace Bench {
 namespace {
 
 // In the order of Transport.
-const char *const TransportNames[] = {"raw-blocking",        "raw-poll",          "qlocalsocket",
-                                      "ipcsocket-core",      "ipcsocket-widgets", "ipcsocket-poll",
-                                      "raw-framed",          "ipcmessagechannel", "raw-burst",
-                                      "qlocalsocket-framed", "raw-framed-sndbuf"};
+const char *const TransportNames[]
+        = {"raw-blocking",        "raw-poll",          "qlocalsocket",
+           "ipcsocket-core",      "ipcsocket-widgets", "ipcsocket-poll",
+           "raw-framed",          "ipcmessagechannel", "raw-burst",
+           "qlocalsocket-framed", "raw-framed-sndbuf", "ipcmessagechannel-batches"};
 // The byte-stream cases: all before the message cases.
 constexpr int StreamTransportCount = int(Transport::RawFramed);
 
@@ -421,7 +422,7 @@ QStringList allTransportNames()
 QList<Transport> messageTransports()
 {
     return {Transport::RawFramed, Transport::RawFramedWide, Transport::QLocalSocketFramed,
-            Transport::MessageChannel};
+            Transport::MessageChannel, Transport::MessageChannelBatches};
 }
 
 QList<Transport> burstTransports()
@@ -466,6 +467,7 @@ QJsonObject run(const Job &job, int argc, char **argv)
         result = runRawFramed(job);
         break;
     case Transport::MessageChannel:
+    case Transport::MessageChannelBatches:
         app = std::make_unique<QCoreApplication>(argc, argv);
         result = runMessageChannel(job);
         break;

@@ -23,6 +23,8 @@ enum class Transport {
     RawBurst, // AF_UNIX with poll(2), the writes of a burst gathered into one send
     QLocalSocketFramed, // the channel's framing done by hand over bare QLocalSocket
     RawFramedWide, // RawFramed with the send buffer IPCSocket asks the system for
+    // IPCMessageChannel read in batches (messagesReceived(), receiveMessage())
+    MessageChannelBatches,
 };
 
 QString nameOf(Transport transport);
