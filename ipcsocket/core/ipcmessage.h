@@ -5,7 +5,7 @@
 #include <ipcsocket_export.h>
 
 #include <QtCore/qbytearray.h>
-#include <QtCore/qmetatype.h>
+#include <QtCore/qtypeinfo.h>
 #include <QtCore/qstring.h>
 
 #include <utility>
@@ -57,7 +57,9 @@ private:
     QByteArray m_data;
 };
 
+#if !defined(Q_QDOC) && !defined(Q_CLANG_QDOC)
+// Moved in memory, not copied, as the containers of messages grow.
 Q_DECLARE_SHARED(IPCMessage)
-Q_DECLARE_METATYPE(IPCMessage)
+#endif
 
 #endif // IPCMESSAGE_H
