@@ -3,7 +3,8 @@
 // libFuzzer target: IPCMessageFrameReader against the wire format read the
 // plain way (the whole stream at once). However the stream is cut, and
 // whether payloads are filled by feed() or straight (payloadSpace()), the
-// reader gives exactly the messages, and stops at exactly the error, that
+// reader gives exactly the messages (also when whole frames are taken by
+// takeWholeFrames() first), and stops at exactly the error, that
 // the wire format (docs/src/ipcmessagechannel.qdoc) gives that stream.
 
 #include "ipcmessageframereader_p.h"
@@ -87,6 +88,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *input, size_t inputSize)
     const qint64 maximum = std::array<qint64, 4>{0, 16, 4096, 1 << 20}[input[0] % 4];
     const unsigned cutSeed = input[1];
     const bool straight = input[2] & 1;
+    const bool whole = input[2] & 2;
     const char *stream = reinterpret_cast<const char *>(input + 3);
     const size_t size = inputSize - 3;
 
@@ -102,6 +104,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *input, size_t inputSize)
         cut = cut * 1103515245u + 12345u;
         size_t piece = (cut >> 16) % 65;
         piece = piece == 0 ? size - at : std::min(piece, size - at);
+        if (whole) {
+            // As IPCMessageChannel reads in batches: whole frames first.
+            const qsizetype most = 1 + qsizetype((cut >> 8) % 8);
+            const qsizetype taken = reader.takeWholeFrames(
+                    stream + at, qsizetype(piece), most,
+                    [&](IPCMessageFrameReader::Kind kind, QByteArray payload) {
+                        got.messages.push_back({quint8(kind), std::move(payload)});
+                        return true;
+                    });
+            if (taken < 0 || size_t(taken) > piece)
+                fail("takeWholeFrames() took more than it was given");
+            at += size_t(taken);
+            piece -= size_t(taken);
+            if (piece == 0)
+                continue;
+        }
         qsizetype room = 0;
         if (straight && reader.payloadSpace(&room)) {
             const qsizetype n = qsizetype(std::min<size_t>(piece, size_t(room)));

@@ -3,10 +3,6 @@
 
 #include <utility>
 
-IPCMessage::IPCMessage(QString text) : m_kind(Kind::Text), m_text(std::move(text)) { }
-
-IPCMessage::IPCMessage(QByteArray data) : m_kind(Kind::Binary), m_data(std::move(data)) { }
-
 QByteArray IPCMessage::data() const &
 {
     return isText() ? m_text.toUtf8() : m_data;

@@ -20,8 +20,8 @@ class IPCSOCKET_EXPORT IPCMessage
 public:
     // A null message: what receiveMessage() returns when none is pending.
     IPCMessage() = default;
-    explicit IPCMessage(QString text);
-    explicit IPCMessage(QByteArray data);
+    explicit IPCMessage(QString text) : m_kind(Kind::Text), m_text(std::move(text)) { }
+    explicit IPCMessage(QByteArray data) : m_kind(Kind::Binary), m_data(std::move(data)) { }
 
     bool isNull() const { return m_kind == Kind::Null; }
     bool isText() const { return m_kind == Kind::Text; }

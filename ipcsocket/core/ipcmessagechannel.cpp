@@ -41,7 +41,7 @@ void IPCMessageChannelPrivate::detach()
         QObject::disconnect(socket, nullptr, q, nullptr);
     socket = nullptr;
     resetReader();
-    pending.clear();
+    clearPending();
 }
 
 void IPCMessageChannelPrivate::onSocketDestroyed()
@@ -169,7 +169,7 @@ void IPCMessageChannelPrivate::readBatch()
     const auto take = [&] {
         switch (reader.state()) {
         case IPCMessageFrameReader::State::Message:
-            if (!queueMessage(&invalid))
+            if (!queueMessage(reader.kind(), reader.takePayload(), &invalid))
                 return false;
             ++group;
             return true;
@@ -197,11 +197,25 @@ void IPCMessageChannelPrivate::readBatch()
                 return;
         }
         if (const QByteArrayView buffered = device->readBuffer(); !buffered.isEmpty()) {
+            const char *const data = buffered.data();
+            const qsizetype size = buffered.size();
             qsizetype taken = 0;
-            do {
-                taken += reader.feed(buffered.data() + taken, buffered.size() - taken);
+            while (going && taken < size && group < GroupSize) {
+                // Whole frames straight from the buffer, the rest by feed().
+                taken += reader.takeWholeFrames(
+                        data + taken, size - taken, GroupSize - group,
+                        [&](Kind kind, QByteArray payload) {
+                            if (!queueMessage(kind, std::move(payload), &invalid))
+                                return false;
+                            ++group;
+                            return true;
+                        });
+                going = invalid.isEmpty();
+                if (!going || taken == size || group >= GroupSize)
+                    break;
+                taken += reader.feed(data + taken, size - taken);
                 going = take();
-            } while (going && taken < buffered.size() && group < GroupSize);
+            }
             device->consume(taken);
             if (announce) {
                 emit reading->bytesAvailableChanged();
@@ -230,27 +244,25 @@ void IPCMessageChannelPrivate::readBatch()
     }
 
     // The messages before a bad frame are told of before its error.
-    if (group > 0 && guard && !pending.empty())
+    if (group > 0 && guard && hasPending())
         emit q->messagesReceived();
     if (!invalid.isEmpty() && stillOurs())
         failProtocol(invalid);
 }
 
-bool IPCMessageChannelPrivate::queueMessage(QString *cause)
+bool IPCMessageChannelPrivate::queueMessage(Kind kind, QByteArray payload, QString *cause)
 {
-    const Kind kind = reader.kind();
-    QByteArray message = reader.takePayload();
     if (kind == Binary) {
-        pending.emplace_back(std::move(message));
+        appendPending(std::move(payload));
         return true;
     }
-    std::optional<QString> text = IPCMessageFrameReader::decodeText(message);
+    std::optional<QString> text = IPCMessageFrameReader::decodeText(payload);
     if (!text) {
         *cause = QStringLiteral("a text message of %1 bytes is not valid UTF-8")
-                         .arg(message.size());
+                         .arg(payload.size());
         return false;
     }
-    pending.emplace_back(*std::move(text));
+    appendPending(*std::move(text));
     return true;
 }
 
@@ -388,19 +400,20 @@ qint64 IPCMessageChannel::sendBinaryMessage(const QByteArray &message)
 
 bool IPCMessageChannel::hasPendingMessages() const
 {
-    return !d->pending.empty();
+    return d->hasPending();
 }
 
 qsizetype IPCMessageChannel::pendingMessageCount() const
 {
-    return qsizetype(d->pending.size());
+    return qsizetype(d->pending.size() - d->pendingFront);
 }
 
 IPCMessage IPCMessageChannel::receiveMessage()
 {
-    if (d->pending.empty())
+    if (!d->hasPending())
         return IPCMessage();
-    IPCMessage message = std::move(d->pending.front());
-    d->pending.pop_front();
+    IPCMessage message = std::move(d->pending[d->pendingFront++]);
+    if (!d->hasPending())
+        d->clearPending();
     return message;
 }

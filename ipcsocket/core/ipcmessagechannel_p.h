@@ -14,7 +14,7 @@
 #include <QtCore/qbytearray.h>
 #include <QtCore/qpointer.h>
 
-#include <deque>
+#include <vector>
 
 class IPCMessageChannelPrivate
 {
@@ -49,9 +49,8 @@ public:
     // readFrames() while messagesReceived() has a receiver: every whole
     // message waits in pending, and one signal tells of them all.
     void readBatch();
-    // Queues the message the reader holds; false (and *cause) if it was
-    // rejected.
-    bool queueMessage(QString *cause);
+    // Queues a message; false (and *cause) if it was rejected.
+    bool queueMessage(Kind kind, QByteArray payload, QString *cause);
     void onReadChannelFinished();
 
     // Error 110: closes the connection, then reports cause.
@@ -72,8 +71,28 @@ public:
     // signal can tell that the stream it was reading is no longer there.
     quint64 generation = 0;
 
-    // Whole messages waiting for receiveMessage().
-    std::deque<IPCMessage> pending;
+    // Whole messages waiting for receiveMessage(), from pendingFront on.
+    // Emptied when all were taken, the vector keeps its room: a group of
+    // messages allocates nothing for the queue.
+    std::vector<IPCMessage> pending;
+    std::size_t pendingFront = 0;
+    bool hasPending() const { return pendingFront < pending.size(); }
+    void clearPending()
+    {
+        pending.clear();
+        pendingFront = 0;
+    }
+    template<typename Value>
+    void appendPending(Value &&value)
+    {
+        // Taken ones go once they are half of it: the queue of a receiver
+        // that takes fewer than arrive does not keep them all.
+        if (pendingFront > 0 && pendingFront * 2 >= pending.size()) {
+            pending.erase(pending.begin(), pending.begin() + std::ptrdiff_t(pendingFront));
+            pendingFront = 0;
+        }
+        pending.emplace_back(std::forward<Value>(value));
+    }
 };
 
 #endif // IPCMESSAGECHANNEL_P_H

@@ -9,6 +9,7 @@
 //
 
 #include <QtCore/qbytearray.h>
+#include <QtCore/qendian.h>
 #include <QtCore/qstring.h>
 
 #include <optional>
@@ -39,6 +40,30 @@ public:
     // a message is whole or the stream is invalid: bytes taken.
     qsizetype feed(const char *data, qsizetype size);
     State state() const { return m_state; }
+
+    // Between frames: hands take(kind, payload) each whole and valid frame
+    // at the start of data, at most most of them, without feed()'s state; a
+    // frame that is not whole or not valid is left to feed(). Stops after a
+    // frame take() returns false for. Bytes taken.
+    template<typename Take>
+    qsizetype takeWholeFrames(const char *data, qsizetype size, qsizetype most, Take &&take)
+    {
+        qsizetype taken = 0;
+        if (m_state != State::NeedMore || m_headerFilled != 0)
+            return taken;
+        for (; most > 0 && size - taken >= HeaderSize; --most) {
+            const char *const frame = data + taken;
+            const auto kind = quint8(frame[0]);
+            const quint32 length = qFromBigEndian<quint32>(frame + 1);
+            if ((kind != Text && kind != Binary) || qint64(length) > m_maximumSize
+                || size - taken - HeaderSize < qint64(length))
+                break;
+            taken += HeaderSize + qsizetype(length);
+            if (!take(Kind(kind), QByteArray(frame + HeaderSize, qsizetype(length))))
+                break;
+        }
+        return taken;
+    }
 
     // Where the rest of the payload being read may be written directly
     // (room bytes, at least one), or nullptr outside a payload.

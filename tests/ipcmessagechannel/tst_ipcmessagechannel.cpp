@@ -351,6 +351,7 @@ private Q_SLOTS:
     void messageValue();
     void batchesOfSmallMessages();
     void pendingMessagesWait();
+    void takingFewerThanArrive();
     void largeMessagesInBatches();
     void deleteInsideBatch_data();
     void deleteInsideBatch();
@@ -1300,6 +1301,37 @@ void tst_IPCMessageChannel::pendingMessagesWait()
     QTRY_COMPARE_WITH_TIMEOUT(texts.size(), 1, Timeout);
     QCOMPARE(texts.at(0).at(0).toString(), QStringLiteral("signal"));
     QVERIFY(!receiver.hasPendingMessages());
+}
+
+void tst_IPCMessageChannel::takingFewerThanArrive()
+{
+    // Two taken a batch while three arrive, read by read: the rest wait in
+    // order, however the queue keeps them (and drops the taken ones).
+    IPCSocket a, b;
+    connectPair(a, b);
+    IPCMessageChannel sender(&a), receiver(&b);
+    QStringList taken;
+    int batches = 0;
+    connect(&receiver, &IPCMessageChannel::messagesReceived, this, [&] {
+        ++batches;
+        for (int i = 0; i < 2 && receiver.hasPendingMessages(); ++i)
+            taken.append(receiver.receiveMessage().text());
+    });
+    QStringList expected;
+    constexpr int Count = 300;
+    for (int i = 0; i < Count; ++i) {
+        expected.append(QString::number(i));
+        QVERIFY(sender.sendTextMessage(expected.last()) > 0);
+        QVERIFY(a.flush() || a.bytesToWrite() == 0);
+        if (i % 3 == 2) // a read for every three
+            QTRY_COMPARE_WITH_TIMEOUT(taken.size() + receiver.pendingMessageCount(), i + 1,
+                                      Timeout);
+    }
+    QVERIFY(taken.size() < Count);
+    QVERIFY2(batches > 50, qPrintable(QString::number(batches)));
+    while (receiver.hasPendingMessages())
+        taken.append(receiver.receiveMessage().text());
+    QCOMPARE(taken, expected);
 }
 
 void tst_IPCMessageChannel::largeMessagesInBatches()
