@@ -5,6 +5,7 @@
 #include <ipcsocket_export.h>
 
 #include <QtCore/qbytearray.h>
+#include <QtCore/qobjectdefs.h>
 #include <QtCore/qtypeinfo.h>
 #include <QtCore/qstring.h>
 
@@ -17,6 +18,14 @@
 // all it may cost.
 class IPCSOCKET_EXPORT IPCMessage
 {
+    // For QML: ipcMessage, with these read-only properties.
+    Q_GADGET
+    Q_PROPERTY(bool isNull READ isNull CONSTANT)
+    Q_PROPERTY(bool isText READ isText CONSTANT)
+    Q_PROPERTY(bool isBinary READ isBinary CONSTANT)
+    Q_PROPERTY(QString text READ text CONSTANT)
+    Q_PROPERTY(QByteArray data READ data CONSTANT)
+
 public:
     // A null message: what receiveMessage() returns when none is pending.
     IPCMessage() = default;

@@ -50,10 +50,10 @@ public:
 
     // Messages waiting for receiveMessage() (see messagesReceived()). They
     // stay when the connection ends; setSocket() drops them.
-    bool hasPendingMessages() const;
-    qsizetype pendingMessageCount() const;
+    Q_INVOKABLE bool hasPendingMessages() const;
+    Q_INVOKABLE qsizetype pendingMessageCount() const;
     // The oldest waiting message, or a null one if none is waiting.
-    IPCMessage receiveMessage();
+    Q_INVOKABLE IPCMessage receiveMessage();
 
 Q_SIGNALS:
     void textMessageReceived(const QString &message);

@@ -9,7 +9,8 @@
 #include <QtQml/qqml.h>
 
 // Registers the core classes as the QML types IPCSocket, IPCServerSocket
-// and IPCMessageChannel; the core library itself stays free of Qt Qml.
+// and IPCMessageChannel, and IPCMessage as the value type ipcMessage; the
+// core library itself stays free of Qt Qml.
 struct IPCSocketForeign
 {
     Q_GADGET
@@ -29,6 +30,13 @@ struct IPCMessageChannelForeign
     Q_GADGET
     QML_FOREIGN(IPCMessageChannel)
     QML_NAMED_ELEMENT(IPCMessageChannel)
+};
+
+struct IPCMessageForeign
+{
+    Q_GADGET
+    QML_FOREIGN(IPCMessage)
+    QML_VALUE_TYPE(ipcMessage)
 };
 
 #endif // IPCSOCKETQML_H

@@ -21,6 +21,24 @@ TestCase {
         }
     }
 
+    // Many at a time: messagesReceived() and receiveMessage().
+    Component {
+        id: batchReceiverComponent
+        IPCMessageChannel {
+            property var got: []
+            property int batches: 0
+            onMessagesReceived: {
+                ++batches
+                while (hasPendingMessages()) {
+                    const message = receiveMessage()
+                    got = got.concat([message.isText
+                                      ? "text:" + message.text
+                                      : "binary:" + Array.from(new Uint8Array(message.data))])
+                }
+            }
+        }
+    }
+
     function makeSocket(name) {
         return createTemporaryObject(socketComponent, testCase, { path: socketDir + "/" + name })
     }
@@ -66,6 +84,22 @@ TestCase {
         const received = new Uint8Array(channelA.binaries[0])
         compare(received.length, 4)
         compare(Array.from(received), [0, 1, 2, 255])
+    }
+
+    function test_messagesAtATime() {
+        const [a, b] = connectPair("batches.sock")
+        const sender = createTemporaryObject(channelComponent, testCase, { socket: a })
+        const receiver = createTemporaryObject(batchReceiverComponent, testCase, { socket: b })
+        const texts = spy(receiver, "textMessageReceived")
+        compare(sender.sendTextMessage("eins"), 4)
+        compare(sender.sendBinaryMessage(new Uint8Array([7, 0, 255]).buffer), 3)
+        compare(sender.sendTextMessage("drei"), 4)
+        tryCompare(receiver, "got", ["text:eins", "binary:7,0,255", "text:drei"])
+        verify(receiver.batches >= 1)
+        compare(texts.count, 0)
+        verify(!receiver.hasPendingMessages())
+        compare(receiver.pendingMessageCount(), 0)
+        verify(receiver.receiveMessage().isNull)
     }
 
     function test_protocolErrorClosesTheConnection() {
