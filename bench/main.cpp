@@ -427,7 +427,7 @@ int orchestrate(const Options &options)
                       .arg(roundTrips ? options.iterations : 0)
                       .arg(oneWay)
                       .arg(BurstWrites));
-        printTable({{QStringLiteral("case"), 20},
+        printTable({{QStringLiteral("case"), 27},
                     {QStringLiteral("round trip p50 (min-max)"), 28},
                     {QStringLiteral("p99"), 10},
                     {scale == 1 ? QStringLiteral("messages/s (min-max)")
