@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
-#include "ipcsockettransport_p.h"
+#include "ipcsocketdescriptortransport_p.h"
 #include "ipcsocketendofpass_p.h"
 #include "ipcsocketnotifier_p.h"
+#include "ipcsockettransports_p.h"
 
 #include <QtCore/qpointer.h>
 
