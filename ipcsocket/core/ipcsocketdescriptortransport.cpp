@@ -34,21 +34,15 @@ QString systemMessage(int err)
     return QString::fromLocal8Bit(std::strerror(err));
 }
 
-// Buffers that connections of this thread are not using now. A drained
-// connection gives its input buffer back, and a sent chunk of collected
-// writes goes here too: an idle connection holds no buffer (a server with
-// thousands of idle peers would keep one each), and a busy one takes the
-// same memory again without an allocation.
-struct SpareBuffers
+// An input buffer that connections of this thread are not using now: a
+// drained connection gives its buffer back (an idle connection holds none;
+// a server with thousands of idle peers would keep one each), and a busy
+// one takes the same memory again without an allocation. (Sent chunks of
+// collected writes: IPCSocketWriteQueue.)
+QByteArray &spareInput()
 {
-    QByteArray input;
-    QByteArray chunk;
-};
-
-SpareBuffers &spareBuffers()
-{
-    thread_local SpareBuffers spares;
-    return spares;
+    thread_local QByteArray spare;
+    return spare;
 }
 
 bool waitFor(int fd, short events, int msecs)
@@ -109,7 +103,7 @@ void IPCSocketDescriptorTransport::releaseDrainedInput()
     // resize() keeps the capacity: whoever reads next in this thread
     // reuses it. The thread keeps the larger buffer of two.
     m_in.resize(0);
-    QByteArray &spare = spareBuffers().input;
+    QByteArray &spare = spareInput();
     if (m_in.capacity() > spare.capacity() && m_in.isDetached())
         spare = std::move(m_in);
     m_in = QByteArray();
@@ -181,7 +175,7 @@ bool IPCSocketDescriptorTransport::canReadLine()
 
 bool IPCSocketDescriptorTransport::isQuiet() const
 {
-    return m_outBytes == 0 && m_quietPass != IPCSocketEndOfPass::currentPass();
+    return m_queue.isEmpty() && m_quietPass != IPCSocketEndOfPass::currentPass();
 }
 
 void IPCSocketDescriptorTransport::collected(qint64 size)
@@ -215,7 +209,7 @@ qint64 IPCSocketDescriptorTransport::write(const char *data, qint64 size)
     if (size <= 0)
         return 0;
     if (!isQuiet()) {
-        append(data, size);
+        m_queue.append(data, size);
         collected(size);
         return size;
     }
@@ -229,7 +223,7 @@ qint64 IPCSocketDescriptorTransport::write(const char *data, qint64 size)
     m_unreported += sent;
     // A send that found the peer gone queues nothing: it could never go.
     if (sent < size && m_brokenCause.isEmpty())
-        append(data + sent, size - sent);
+        m_queue.append(data + sent, size - sent);
     sentAtOnce();
     return size;
 }
@@ -240,17 +234,8 @@ qint64 IPCSocketDescriptorTransport::writeFrame(const char *head, qsizetype head
     if (!isConnected() || m_closing)
         return -1;
     const qint64 size = headSize + payload.size();
-    // Below this, copying the payload costs less than keeping a reference.
-    constexpr qsizetype CopiedPayload = 4096;
     if (!isQuiet()) {
-        if (payload.size() <= CopiedPayload) {
-            char *out = collectSpace(size);
-            std::memcpy(out, head, size_t(headSize));
-            std::memcpy(out + headSize, payload.constData(), size_t(payload.size()));
-        } else {
-            append(head, headSize);
-            queueByReference(payload, 0);
-        }
+        m_queue.appendFrame(head, headSize, payload);
         collected(size);
         return size;
     }
@@ -261,65 +246,16 @@ qint64 IPCSocketDescriptorTransport::writeFrame(const char *head, qsizetype head
     m_unreported += sent;
     if (sent < size && m_brokenCause.isEmpty()) {
         if (sent < headSize)
-            append(head + sent, headSize - sent);
-        const qsizetype payloadSent = qsizetype(qMax<qint64>(sent - headSize, 0));
-        queueByReference(payload, payloadSent);
+            m_queue.append(head + sent, headSize - sent);
+        m_queue.appendReference(payload, qsizetype(qMax<qint64>(sent - headSize, 0)));
     }
     sentAtOnce();
     return size;
 }
 
-void IPCSocketDescriptorTransport::queueByReference(const QByteArray &payload, qsizetype from)
-{
-    m_out.push_back({payload, from, payload.size(), false});
-    m_collecting = nullptr; // what is written next goes behind the payload
-    m_outBytes += payload.size() - from;
-}
-
-void IPCSocketDescriptorTransport::append(const char *data, qint64 size)
-{
-    if (size > 0)
-        std::memcpy(collectSpace(size), data, size_t(size));
-}
-
-char *IPCSocketDescriptorTransport::collectSpace(qint64 size)
-{
-    // Every small write passes here: the chunk being filled is at hand,
-    // without a look into the queue.
-    if (Q_UNLIKELY(!m_collecting || m_collectEnd - m_collectAt < size))
-        startChunk(size);
-    char *const space = m_collectAt;
-    m_collectAt += size;
-    m_collecting->end += qsizetype(size);
-    m_outBytes += size;
-    return space;
-}
-
-void IPCSocketDescriptorTransport::startChunk(qint64 size)
-{
-    // Small writes go together into one chunk of our own, allocated once
-    // at its full size: one vector of one sendmsg(2) for all of them.
-    constexpr qsizetype ChunkCapacity = 64 * 1024;
-    Chunk chunk;
-    QByteArray &spare = spareBuffers().chunk;
-    if (size <= ChunkCapacity && spare.size() == ChunkCapacity)
-        chunk.bytes = std::exchange(spare, QByteArray());
-    else
-        chunk.bytes
-                = QByteArray(qMax<qsizetype>(ChunkCapacity, qsizetype(size)), Qt::Uninitialized);
-    chunk.ours = true;
-    m_out.push_back(std::move(chunk));
-    // A deque keeps its elements in place as it grows at either end.
-    m_collecting = &m_out.back();
-    m_collectAt = m_collecting->bytes.data();
-    m_collectEnd = m_collectAt + m_collecting->bytes.size();
-}
-
 void IPCSocketDescriptorTransport::clearQueue()
 {
-    m_out.clear();
-    m_collecting = nullptr;
-    m_outBytes = 0;
+    m_queue.clear();
     m_collected = 0;
 }
 
@@ -328,7 +264,7 @@ void IPCSocketDescriptorTransport::sentAtOnce()
     // The end of the pass reports what went (when anyone listens): no write
     // notifier armed and disarmed a pass, which costs the event dispatcher
     // a wake-up each time.
-    if (m_unreported > 0 && m_reportsWrites && m_outBytes == 0)
+    if (m_unreported > 0 && m_reportsWrites && m_queue.isEmpty())
         scheduleEndOfPass();
     updateWriteNotifier();
 }
@@ -351,7 +287,7 @@ void IPCSocketDescriptorTransport::endOfPass()
     m_endOfPassDue = false;
     if (m_fd < 0)
         return;
-    if (m_outBytes > 0 && !m_systemFull)
+    if (!m_queue.isEmpty() && !m_systemFull)
         sendQueued();
     m_quietPass = NoPass;
     if (m_reportsWrites && m_unreported > 0) {
@@ -365,7 +301,7 @@ void IPCSocketDescriptorTransport::endOfPass()
 
 qint64 IPCSocketDescriptorTransport::bytesToWrite() const
 {
-    return m_outBytes;
+    return m_queue.size();
 }
 
 bool IPCSocketDescriptorTransport::flush()
@@ -449,7 +385,7 @@ qsizetype IPCSocketDescriptorTransport::prepareBufferTail(qint64 room)
     }
     const qsizetype old = m_in.size();
     if (old == 0 && room > m_in.capacity()) {
-        QByteArray &spare = spareBuffers().input;
+        QByteArray &spare = spareInput();
         if (spare.capacity() >= room)
             m_in = std::move(spare);
     }
@@ -601,41 +537,23 @@ qint64 IPCSocketDescriptorTransport::sendQueued()
     constexpr int MaximumVectors = 16;
     m_collected = 0;
     qint64 total = 0;
-    while (!m_out.empty() && m_fd >= 0) {
+    while (!m_queue.isEmpty() && m_fd >= 0) {
         iovec vectors[MaximumVectors];
-        int count = 0;
+        iovec *vector = vectors;
         qint64 offered = 0;
-        for (auto chunk = m_out.cbegin(); chunk != m_out.cend() && count < MaximumVectors;
-             ++chunk) {
-            vectors[count].iov_base = const_cast<char *>(chunk->bytes.constData() + chunk->begin);
-            vectors[count].iov_len = size_t(chunk->end - chunk->begin);
-            offered += chunk->end - chunk->begin;
-            ++count;
-        }
+        const int count = m_queue.gather(MaximumVectors, [&](const char *data, qsizetype size) {
+            *vector++ = {const_cast<char *>(data), size_t(size)};
+            offered += size;
+        });
         const qint64 sent = transmit(vectors, count);
         if (sent <= 0)
             break;
         total += sent;
-        m_outBytes -= sent;
-        for (qint64 left = sent; left > 0;) {
-            Chunk &front = m_out.front();
-            const qint64 inFront = front.end - front.begin;
-            if (left < inFront) {
-                front.begin += qsizetype(left);
-                break;
-            }
-            left -= inFront;
-            if (&front == m_collecting)
-                m_collecting = nullptr;
-            // Our own chunk is kept for the next burst: no allocation a pass.
-            if (front.ours && front.bytes.isDetached())
-                spareBuffers().chunk = std::move(front.bytes);
-            m_out.pop_front();
-        }
+        m_queue.advance(sent);
         if (sent < offered)
             break; // the system takes no more now
     }
-    if (m_out.empty())
+    if (m_queue.isEmpty())
         m_systemFull = false;
     m_unreported += total;
     if (m_closing && bytesToWrite() == 0 && m_fd >= 0) {

@@ -9,8 +9,7 @@
 //
 
 #include "ipcsockettransport_p.h"
-
-#include <deque>
+#include "ipcsocketwritequeue_p.h"
 
 struct iovec;
 class IPCSocketNotifier;
@@ -80,14 +79,6 @@ private:
     void sentAtOnce();
     // Asks for endOfPass(); false in a thread without an event dispatcher.
     bool scheduleEndOfPass();
-    // Queues a payload from the byte from on, not copied.
-    void queueByReference(const QByteArray &payload, qsizetype from);
-    // Copies bytes to the end of the queue.
-    void append(const char *data, qint64 size);
-    // Room for size more bytes at the end of the queue, counted as queued.
-    char *collectSpace(qint64 size);
-    // A chunk of our own at the end of the queue, with room for size bytes.
-    void startChunk(qint64 size);
     // Forgets everything queued: it can never go.
     void clearQueue();
     // Emits bytesWritten() for what went, once at a time.
@@ -103,23 +94,7 @@ private:
     qsizetype m_inOffset = 0;
     qint64 m_inSystem = 0; // readable, still in the system (FIONREAD)
     bool m_bulk = false; // the last read filled a whole slice
-    // Queued bytes: small writes copied together into chunks of our own,
-    // large payloads of writeFrame() by reference. begin: how much of the
-    // chunk has gone.
-    struct Chunk
-    {
-        QByteArray bytes;
-        qsizetype begin = 0; // sent before this
-        qsizetype end = 0; // filled up to this
-        bool ours = false; // not a payload by reference: a spare buffer once sent
-    };
-    std::deque<Chunk> m_out;
-    // The chunk at the end of m_out that small writes fill, if there is
-    // one: where its free room begins and ends.
-    Chunk *m_collecting = nullptr;
-    char *m_collectAt = nullptr;
-    char *m_collectEnd = nullptr;
-    qint64 m_outBytes = 0;
+    IPCSocketWriteQueue m_queue;
     // Collected since the queue was last handed to the system.
     qint64 m_collected = 0;
     // The pass of the event loop in which a write last went at once
