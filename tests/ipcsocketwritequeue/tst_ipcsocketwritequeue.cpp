@@ -40,6 +40,12 @@ QByteArray contents(const IPCSocketWriteQueue &queue)
     return all;
 }
 
+// Where a piece lies (QCOMPARE would compare char pointers as strings).
+const void *at(const char *data)
+{
+    return data;
+}
+
 // Bytes that tell their place: a byte out of order or twice shows.
 QByteArray pattern(qsizetype size, int seed)
 {
@@ -239,18 +245,18 @@ void tst_IPCSocketWriteQueue::referencedPayloadIsNotCopied()
     const std::vector<Piece> front = pieces(queue);
     QCOMPARE(front.size(), size_t(4));
     QCOMPARE(front[0].size, 4); // the head, copied
-    QCOMPARE(front[1].data, large.constData());
+    QCOMPARE(at(front[1].data), at(large.constData()));
     QCOMPARE(front[1].size, large.size());
-    QCOMPARE(front[2].data, later.constData() + 777);
+    QCOMPARE(at(front[2].data), at(later.constData() + 777));
     QCOMPARE(front[2].size, later.size() - 777);
     // A small payload is copied, with its head, into a chunk of our own.
-    QVERIFY(front[3].data != small.constData());
+    QVERIFY(at(front[3].data) != at(small.constData()));
     QCOMPARE(front[3].size, 4 + small.size());
 
     // A send ending inside a referenced payload: the rest is still the
     // payload's own memory.
     queue.advance(4 + 1000);
-    QCOMPARE(pieces(queue)[0].data, large.constData() + 1000);
+    QCOMPARE(at(pieces(queue)[0].data), at(large.constData() + 1000));
 }
 
 void tst_IPCSocketWriteQueue::byteCount()
@@ -315,7 +321,7 @@ void tst_IPCSocketWriteQueue::chunkReuseIsBounded()
         if (cycle == 1)
             chunk = front;
         else if (cycle > 1)
-            QCOMPARE(front, chunk);
+            QCOMPARE(at(front), at(chunk));
         // Sent in two parts, the first ending inside the chunk.
         queue.advance(12345);
         queue.advance(queue.size());
@@ -346,7 +352,7 @@ void tst_IPCSocketWriteQueue::chunkReuseIsBounded()
 #ifdef HAVE_MALLINFO2
         if (cycle == 1)
             inUse = mallinfo2().uordblks;
-        else if (cycle > 1 && mallinfo2().uordblks > inUse + 256 * 1024)
+        else if (cycle > 1 && mallinfo2().uordblks > inUse + 64 * 1024)
             QFAIL(qPrintable(QStringLiteral("the heap grew by %1 bytes in %2 cycles")
                                      .arg(qint64(mallinfo2().uordblks) - qint64(inUse))
                                      .arg(cycle)));
@@ -372,7 +378,7 @@ void tst_IPCSocketWriteQueue::piecesLimitedToMaxCount()
     // In order: the first pieces, not any.
     const std::vector<Piece> three = pieces(queue, 3);
     QCOMPARE(QByteArray(three[0].data, three[0].size), QByteArray("ab"));
-    QCOMPARE(three[1].data, payload.constData());
+    QCOMPARE(at(three[1].data), at(payload.constData()));
     QCOMPARE(QByteArray(three[2].data, three[2].size), QByteArray("ab"));
 }
 
