@@ -175,14 +175,15 @@ bool IPCSocketDescriptorTransport::canReadLine()
 
 bool IPCSocketDescriptorTransport::isQuiet() const
 {
-    return m_queue.isEmpty() && m_quietPass != IPCSocketEndOfPass::currentPass();
+    return m_state == WriteState::Idle && m_quietPass != IPCSocketEndOfPass::currentPass();
 }
 
 void IPCSocketDescriptorTransport::collected(qint64 size)
 {
     m_collected += size;
     // Most writes of a burst: the end of the pass is due and will send.
-    if (Q_UNLIKELY(m_systemFull || !m_endOfPassDue || m_collected >= CollectLimit))
+    if (Q_UNLIKELY(m_state != WriteState::Collecting || !m_endOfPassDue
+                   || m_collected >= CollectLimit))
         handOverCollected();
 }
 
@@ -190,10 +191,11 @@ void IPCSocketDescriptorTransport::handOverCollected()
 {
     // The system is full: the write notifier hands over the queue when it
     // has room again, and asking before only costs a system call.
-    if (m_systemFull) {
+    if (m_state == WriteState::WaitingForRoom) {
         updateWriteNotifier();
         return;
     }
+    m_state = WriteState::Collecting; // the first collected bytes, if Idle
     // Collected writes are handed over at the end of the pass, or once 64 KiB are
     // collected (and not on every write while the system is full).
     if (m_collected >= CollectLimit)
@@ -204,8 +206,8 @@ void IPCSocketDescriptorTransport::handOverCollected()
 
 qint64 IPCSocketDescriptorTransport::write(const char *data, qint64 size)
 {
-    if (!isConnected() || m_closing)
-        return -1;
+    if (Q_UNLIKELY(m_state >= WriteState::Closing))
+        return refusedWrite(size);
     if (size <= 0)
         return 0;
     if (!isQuiet()) {
@@ -222,7 +224,7 @@ qint64 IPCSocketDescriptorTransport::write(const char *data, qint64 size)
     const qint64 sent = qMax<qint64>(send(&vector, 1), 0);
     m_unreported += sent;
     // A send that found the peer gone queues nothing: it could never go.
-    if (sent < size && m_brokenCause.isEmpty())
+    if (sent < size && m_state != WriteState::Broken)
         m_queue.append(data + sent, size - sent);
     sentAtOnce();
     return size;
@@ -231,9 +233,9 @@ qint64 IPCSocketDescriptorTransport::write(const char *data, qint64 size)
 qint64 IPCSocketDescriptorTransport::writeFrame(const char *head, qsizetype headSize,
                                                 const QByteArray &payload)
 {
-    if (!isConnected() || m_closing)
-        return -1;
     const qint64 size = headSize + payload.size();
+    if (Q_UNLIKELY(m_state >= WriteState::Closing))
+        return refusedWrite(size);
     if (!isQuiet()) {
         m_queue.appendFrame(head, headSize, payload);
         collected(size);
@@ -244,13 +246,21 @@ qint64 IPCSocketDescriptorTransport::writeFrame(const char *head, qsizetype head
                         {const_cast<char *>(payload.constData()), size_t(payload.size())}};
     const qint64 sent = qMax<qint64>(send(vectors, 2), 0);
     m_unreported += sent;
-    if (sent < size && m_brokenCause.isEmpty()) {
+    if (sent < size && m_state != WriteState::Broken) {
         if (sent < headSize)
             m_queue.append(head + sent, headSize - sent);
         m_queue.appendReference(payload, qsizetype(qMax<qint64>(sent - headSize, 0)));
     }
     sentAtOnce();
     return size;
+}
+
+qint64 IPCSocketDescriptorTransport::refusedWrite(qint64 size) const
+{
+    // Broken: the bytes could never go, as for a write that finds the peer
+    // gone (the end is the read side's to report). Closing or Closed: the
+    // writer is told.
+    return m_state == WriteState::Broken ? qMax<qint64>(size, 0) : -1;
 }
 
 void IPCSocketDescriptorTransport::clearQueue()
@@ -287,7 +297,9 @@ void IPCSocketDescriptorTransport::endOfPass()
     m_endOfPassDue = false;
     if (m_fd < 0)
         return;
-    if (!m_queue.isEmpty() && !m_systemFull)
+    // Waiting for room, or Closing (whose rest waits for room too): the
+    // write notifier sends.
+    if (m_state == WriteState::Collecting && !m_queue.isEmpty())
         sendQueued();
     m_quietPass = NoPass;
     if (m_reportsWrites && m_unreported > 0) {
@@ -366,7 +378,7 @@ void IPCSocketDescriptorTransport::close(bool sendPending)
     if (sendPending && isConnected() && bytesToWrite() > 0) {
         flush();
         if (bytesToWrite() > 0 && IPCSocketTransports::hasEventLoop(this)) {
-            m_closing = true;
+            m_state = WriteState::Closing;
             IPCSocketTransports::keepAlive(this);
             updateWriteNotifier();
             return;
@@ -450,7 +462,7 @@ bool IPCSocketDescriptorTransport::readAvailable()
         emit readyRead();
     if (!endCause.isEmpty())
         end(endCause);
-    else if (n <= 0 && !m_brokenCause.isEmpty())
+    else if (n <= 0 && m_state == WriteState::Broken)
         end(m_brokenCause);
     return n > 0;
 }
@@ -484,17 +496,19 @@ qint64 IPCSocketDescriptorTransport::transmit(const iovec *vectors, int count)
     if (n >= 0)
         return n;
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        m_systemFull = true;
+        if (m_state == WriteState::Idle || m_state == WriteState::Collecting)
+            m_state = WriteState::WaitingForRoom;
         return 0;
     }
     // The peer is gone. What it sent before may still be unread: the end is
     // reported by the read side, after those bytes.
     m_brokenCause = systemMessage(errno);
     clearQueue();
-    if (m_closing) {
+    if (m_state == WriteState::Closing) {
         closeDescriptor();
         deleteLater();
     } else {
+        m_state = WriteState::Broken;
         QMetaObject::invokeMethod(
                 this, [this] { readAvailable(); }, Qt::QueuedConnection);
     }
@@ -553,10 +567,11 @@ qint64 IPCSocketDescriptorTransport::sendQueued()
         if (sent < offered)
             break; // the system takes no more now
     }
-    if (m_queue.isEmpty())
-        m_systemFull = false;
+    if (m_queue.isEmpty()
+        && (m_state == WriteState::Collecting || m_state == WriteState::WaitingForRoom))
+        m_state = WriteState::Idle;
     m_unreported += total;
-    if (m_closing && bytesToWrite() == 0 && m_fd >= 0) {
+    if (m_state == WriteState::Closing && bytesToWrite() == 0 && m_fd >= 0) {
         closeDescriptor();
         deleteLater();
     }
@@ -593,6 +608,7 @@ void IPCSocketDescriptorTransport::closeDescriptor()
     delete m_writeNotifier;
     m_writeNotifier = nullptr;
     ::close(std::exchange(m_fd, -1));
+    m_state = WriteState::Closed;
     // Nothing queued can go any more: bytesLeftToSend() must not wait for it.
     clearQueue();
 }
@@ -618,7 +634,8 @@ void IPCSocketDescriptorTransport::updateWriteNotifier()
     if (!m_writeNotifier && wanted && m_fd >= 0) {
         m_writeNotifier = new IPCSocketNotifier(m_fd, IPCSocketNotifier::Write, this);
         QObject::connect(m_writeNotifier, &IPCSocketNotifier::activated, this, [this] {
-            m_systemFull = false;
+            if (m_state == WriteState::WaitingForRoom)
+                m_state = WriteState::Collecting;
             flush();
         });
     } else if (m_writeNotifier) {

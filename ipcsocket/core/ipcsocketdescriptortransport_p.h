@@ -79,6 +79,8 @@ private:
     void sentAtOnce();
     // Asks for endOfPass(); false in a thread without an event dispatcher.
     bool scheduleEndOfPass();
+    // write() in Closing, Broken or Closed: what it returns.
+    qint64 refusedWrite(qint64 size) const;
     // Forgets everything queued: it can never go.
     void clearQueue();
     // Emits bytesWritten() for what went, once at a time.
@@ -94,23 +96,60 @@ private:
     qsizetype m_inOffset = 0;
     qint64 m_inSystem = 0; // readable, still in the system (FIONREAD)
     bool m_bulk = false; // the last read filled a whole slice
+    // The write path. Where the queued bytes stand is one state:
+    //
+    //   Idle            Nothing queued. A write goes to the system at once,
+    //                   unless one already went in this pass of the event
+    //                   loop (m_quietPass): then it is queued -> Collecting.
+    //   Collecting      Bytes queued, the system has room. They are handed
+    //                   over at the end of the pass (endOfPass()), once
+    //                   64 KiB are collected, or by flush() and poll(); all
+    //                   gone -> Idle. A send that finds the system full ->
+    //                   WaitingForRoom.
+    //   WaitingForRoom  The system takes no more: writes are only queued,
+    //                   and the write notifier says when there is room ->
+    //                   Collecting, and sends (a flush() may send before:
+    //                   all gone -> Idle).
+    //   Closing         close(true) with bytes left: writes are refused, the
+    //                   write notifier sends the rest; all gone, or the send
+    //                   failed -> the descriptor is closed (Closed) and the
+    //                   transport deletes itself.
+    //   Broken          A send failed (the peer is gone): the queue is
+    //                   dropped and writes go nowhere; the read side reports
+    //                   the end (m_brokenCause) after the bytes that the
+    //                   peer sent, then -> Closed.
+    //   Closed          The descriptor is closed: the end, from any state.
+    //
+    // Idle, Collecting and WaitingForRoom go to Closing by close(true) and
+    // to Broken by a failed send. Beside the state, and independent of it:
+    // the pass in which a write last went at once (m_quietPass), the bytes
+    // collected since the last hand-over (m_collected, for the 64 KiB),
+    // whether endOfPass() is scheduled (m_endOfPassDue) and the write
+    // notifier on (m_writeNotifierOn), the send buffer raised once
+    // (m_sendBufferRaised), and the reporting of bytesWritten(), once at a
+    // time and only when anyone listens (m_unreported, m_reporting,
+    // m_reportsWrites).
+    enum class WriteState : quint8 {
+        Idle,
+        Collecting,
+        WaitingForRoom,
+        // From here on, writes are refused (or, Broken, go nowhere).
+        Closing,
+        Broken,
+        Closed,
+    };
+    WriteState m_state = WriteState::Idle;
     IPCSocketWriteQueue m_queue;
-    // Collected since the queue was last handed to the system.
     qint64 m_collected = 0;
-    // The pass of the event loop in which a write last went at once
-    // (IPCSocketEndOfPass::currentPass()), NoPass after a hand-over.
-    static constexpr quint64 NoPass = ~quint64(0);
-    quint64 m_quietPass = NoPass;
+    static constexpr quint64 NoPass = ~quint64(0); // after a hand-over
+    quint64 m_quietPass = NoPass; // IPCSocketEndOfPass::currentPass()
     bool m_endOfPassDue = false;
-    // A send found no room: the write notifier tells when there is.
-    bool m_systemFull = false;
-    bool m_sendBufferRaised = false;
     bool m_writeNotifierOn = false;
-    qint64 m_unreported = 0; // sent, bytesWritten() not yet emitted
+    bool m_sendBufferRaised = false;
     bool m_reporting = false;
     bool m_reportsWrites = true;
-    bool m_closing = false; // close(true): sending the rest, then gone
-    QString m_brokenCause; // a send failed; the end is yet to be read
+    qint64 m_unreported = 0; // sent, bytesWritten() not yet emitted
+    QString m_brokenCause;
 };
 
 #endif // IPCSOCKETDESCRIPTORTRANSPORT_P_H
