@@ -45,7 +45,7 @@ public:
 private:
     // Reads what the system holds; emits readyRead() and, at the end, ended().
     bool readAvailable();
-    // An empty input buffer goes back to the thread's spare buffers.
+    // An empty input buffer goes back to the thread as its spare.
     void releaseDrainedInput();
     // Copies from the buffer: bytes copied.
     qint64 takeBuffered(char *data, qint64 maxSize);
