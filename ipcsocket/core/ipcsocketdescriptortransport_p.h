@@ -101,6 +101,8 @@ private:
     //   Idle            Nothing queued. A write goes to the system at once,
     //                   unless one already went in this pass of the event
     //                   loop (m_quietPass): then it is queued -> Collecting.
+    //                   One that goes in part queues the rest ->
+    //                   WaitingForRoom.
     //   Collecting      Bytes queued, the system has room. They are handed
     //                   over at the end of the pass (endOfPass()), once
     //                   64 KiB are collected, or by flush() and poll(); all
@@ -110,7 +112,8 @@ private:
     //                   and the write notifier says when there is room ->
     //                   Collecting, and sends (a flush() may send before:
     //                   all gone -> Idle).
-    //   Closing         close(true) with bytes left: writes are refused, the
+    //   Closing         close(true) with bytes left, in a thread with an
+    //                   event loop to send them in: writes are refused, the
     //                   write notifier sends the rest; all gone, or the send
     //                   failed -> the descriptor is closed (Closed) and the
     //                   transport deletes itself.
