@@ -194,7 +194,7 @@ void tst_IPCSocketWriteQueue::againstModel()
     IPCSocketWriteQueue queue;
     QByteArray model;
     std::vector<QByteArray> keep; // for the check that a reference is one
-    for (int op = 0; op < 20000; ++op) {
+    for (int op = 0; op < 10000; ++op) {
         switch (random.bounded(6)) {
         case 0:
         case 1: {
@@ -333,7 +333,7 @@ void tst_IPCSocketWriteQueue::chunkReuseIsBounded()
 #ifdef HAVE_MALLINFO2
     size_t inUse = 0;
 #endif
-    for (int cycle = 0; cycle < 20000; ++cycle) {
+    for (int cycle = 0; cycle < 5000; ++cycle) {
         for (int i = 0; i < 100; ++i)
             queue.append(message.constData(), message.size());
         if (cycle % 3 == 0) {
