@@ -4,6 +4,7 @@
 #include "ipcsocketpath_p.h"
 #include "ipcsocketplatform_p.h"
 #include "ipcsockettransport_p.h"
+#include "ipcsockettransports_p.h"
 #include "ipcsocketunix_p.h"
 
 #include <QtCore/qcoreevent.h>

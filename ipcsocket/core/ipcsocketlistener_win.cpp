@@ -10,6 +10,7 @@
 #include "ipcsocketpath_p.h"
 #include "ipcsocketplatform_p.h"
 #include "ipcsockettransport_p.h"
+#include "ipcsockettransports_p.h"
 #include "ipcsocketwin_p.h"
 
 #include <QtCore/qcoreevent.h>
@@ -182,8 +183,8 @@ void IPCSocketListener::acceptPending()
                 continue;
             }
         }
-        auto *connection = new IPCSocketLocalSocketTransport(socket.release(), nullptr);
-        connection->setPeer(peer);
+        IPCSocketTransport *connection
+                = IPCSocketTransports::adopt(socket.release(), peer, nullptr);
         const QPointer<IPCSocketTransport> taken(connection);
         emit peerArrived(connection);
         if (taken && !taken->parent())

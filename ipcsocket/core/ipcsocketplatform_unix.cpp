@@ -3,6 +3,7 @@
 #include "ipcsocket.h"
 #include "ipcsocketpath_p.h"
 #include "ipcsockettransport_p.h"
+#include "ipcsockettransports_p.h"
 #include "ipcsocketunix_p.h"
 
 #include <QtCore/qfile.h>

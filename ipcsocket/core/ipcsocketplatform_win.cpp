@@ -11,6 +11,7 @@
 #include "ipcsocketplatform_p.h"
 #include "ipcsocketpath_p.h"
 #include "ipcsockettransport_p.h"
+#include "ipcsockettransports_p.h"
 #include "ipcsocketwin_p.h"
 
 #include <QtCore/qt_windows.h>
@@ -61,9 +62,7 @@ IPCSocketTransport *connectToPath(const QString &path, QObject *parent, IPCSocke
     // Never fails on Windows: it takes the handle and starts reading.
     socket->setSocketDescriptor(qintptr(handle.release()), QLocalSocket::ConnectedState,
                                 QIODevice::ReadWrite);
-    auto *transport = new IPCSocketLocalSocketTransport(socket.release(), parent);
-    transport->setPeer(peerCredentials(transport->descriptor()));
-    return transport;
+    return IPCSocketTransports::adopt(socket.release(), parent);
 }
 
 void drain(qintptr, QByteArray *)

@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: BSD-3-Clause
+#include "ipcsocketlocalsockettransport_p.h"
 #include "ipcsocketplatform_p.h"
-#include "ipcsockettransport_p.h"
+#include "ipcsockettransports_p.h"
 
-#include <QtCore/qcoreapplication.h>
 #include <QtCore/qpointer.h>
-#include <QtCore/qthread.h>
 #include <QtNetwork/qlocalsocket.h>
 
 #include <cstring>
-#include <memory>
 
 #ifndef Q_OS_WIN
 #include <fcntl.h>
@@ -260,60 +258,3 @@ void IPCSocketLocalSocketTransport::end(const QString &cause)
     if (guard)
         emit ended(cause);
 }
-
-namespace IPCSocketTransports {
-
-IPCSocketTransport *adopt(qintptr descriptor, QObject *parent, QString *error)
-{
-    return adopt(descriptor, IPCSocketPlatform::peerCredentials(descriptor), parent, error);
-}
-
-IPCSocketTransport *adopt(qintptr descriptor, const IPCSocketPeerCredentials &peer, QObject *parent,
-                          QString *error)
-{
-    IPCSocketTransport *transport = nullptr;
-#ifndef Q_OS_WIN
-    // Read once: the environment is looked up under a lock, for every
-    // connection on both ends otherwise. It chooses for the whole process.
-    static const bool descriptors
-            = qEnvironmentVariable("IPCSOCKET_TRANSPORT") != QLatin1String("qlocalsocket");
-    if (descriptors)
-        transport = new IPCSocketDescriptorTransport(int(descriptor), parent);
-#endif
-    if (!transport) {
-        auto socket = std::make_unique<QLocalSocket>();
-        if (!socket->setSocketDescriptor(descriptor, QLocalSocket::ConnectedState,
-                                         QIODevice::ReadWrite)) {
-            *error = socket->errorString();
-            return nullptr;
-        }
-        transport = new IPCSocketLocalSocketTransport(socket.release(), parent);
-    }
-    transport->setPeer(peer);
-    return transport;
-}
-
-bool hasEventLoop(const QObject *transport)
-{
-    const QThread *home = transport->thread();
-    return home && (home == QThread::currentThread() || !home->isFinished());
-}
-
-void dispose(QObject *transport)
-{
-    if (hasEventLoop(transport))
-        transport->deleteLater();
-    else
-        delete transport;
-}
-
-void keepAlive(QObject *transport)
-{
-    // Past the life of its IPCSocket (the application deletes it last),
-    // as long as it lives in the application's thread.
-    if (QCoreApplication *app = QCoreApplication::instance();
-        app && app->thread() == transport->thread())
-        transport->setParent(app);
-}
-
-} // namespace IPCSocketTransports

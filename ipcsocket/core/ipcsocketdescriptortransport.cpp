@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
-#include "ipcsockettransport_p.h"
+#include "ipcsocketdescriptortransport_p.h"
 #include "ipcsocketendofpass_p.h"
 #include "ipcsocketnotifier_p.h"
+#include "ipcsockettransports_p.h"
 
 #include <QtCore/qpointer.h>
 
@@ -33,21 +34,15 @@ QString systemMessage(int err)
     return QString::fromLocal8Bit(std::strerror(err));
 }
 
-// Buffers that connections of this thread are not using now. A drained
-// connection gives its input buffer back, and a sent chunk of collected
-// writes goes here too: an idle connection holds no buffer (a server with
-// thousands of idle peers would keep one each), and a busy one takes the
-// same memory again without an allocation.
-struct SpareBuffers
+// An input buffer that connections of this thread are not using now: a
+// drained connection gives its buffer back (an idle connection holds none;
+// a server with thousands of idle peers would keep one each), and a busy
+// one takes the same memory again without an allocation. (Sent chunks of
+// collected writes: IPCSocketWriteQueue.)
+QByteArray &spareInput()
 {
-    QByteArray input;
-    QByteArray chunk;
-};
-
-SpareBuffers &spareBuffers()
-{
-    thread_local SpareBuffers spares;
-    return spares;
+    thread_local QByteArray spare;
+    return spare;
 }
 
 bool waitFor(int fd, short events, int msecs)
@@ -108,7 +103,7 @@ void IPCSocketDescriptorTransport::releaseDrainedInput()
     // resize() keeps the capacity: whoever reads next in this thread
     // reuses it. The thread keeps the larger buffer of two.
     m_in.resize(0);
-    QByteArray &spare = spareBuffers().input;
+    QByteArray &spare = spareInput();
     if (m_in.capacity() > spare.capacity() && m_in.isDetached())
         spare = std::move(m_in);
     m_in = QByteArray();
@@ -180,14 +175,15 @@ bool IPCSocketDescriptorTransport::canReadLine()
 
 bool IPCSocketDescriptorTransport::isQuiet() const
 {
-    return m_outBytes == 0 && m_quietPass != IPCSocketEndOfPass::currentPass();
+    return m_state == WriteState::Idle && m_quietPass != IPCSocketEndOfPass::currentPass();
 }
 
 void IPCSocketDescriptorTransport::collected(qint64 size)
 {
     m_collected += size;
     // Most writes of a burst: the end of the pass is due and will send.
-    if (Q_UNLIKELY(m_systemFull || !m_endOfPassDue || m_collected >= CollectLimit))
+    if (Q_UNLIKELY(m_state != WriteState::Collecting || !m_endOfPassDue
+                   || m_collected >= CollectLimit))
         handOverCollected();
 }
 
@@ -195,10 +191,11 @@ void IPCSocketDescriptorTransport::handOverCollected()
 {
     // The system is full: the write notifier hands over the queue when it
     // has room again, and asking before only costs a system call.
-    if (m_systemFull) {
+    if (m_state == WriteState::WaitingForRoom) {
         updateWriteNotifier();
         return;
     }
+    m_state = WriteState::Collecting; // the first collected bytes, if Idle
     // Collected writes are handed over at the end of the pass, or once 64 KiB are
     // collected (and not on every write while the system is full).
     if (m_collected >= CollectLimit)
@@ -209,12 +206,12 @@ void IPCSocketDescriptorTransport::handOverCollected()
 
 qint64 IPCSocketDescriptorTransport::write(const char *data, qint64 size)
 {
-    if (!isConnected() || m_closing)
-        return -1;
+    if (Q_UNLIKELY(m_state >= WriteState::Closing))
+        return refusedWrite(size);
     if (size <= 0)
         return 0;
     if (!isQuiet()) {
-        append(data, size);
+        m_queue.append(data, size);
         collected(size);
         return size;
     }
@@ -227,8 +224,8 @@ qint64 IPCSocketDescriptorTransport::write(const char *data, qint64 size)
     const qint64 sent = qMax<qint64>(send(&vector, 1), 0);
     m_unreported += sent;
     // A send that found the peer gone queues nothing: it could never go.
-    if (sent < size && m_brokenCause.isEmpty())
-        append(data + sent, size - sent);
+    if (sent < size && m_state != WriteState::Broken)
+        m_queue.append(data + sent, size - sent);
     sentAtOnce();
     return size;
 }
@@ -236,20 +233,11 @@ qint64 IPCSocketDescriptorTransport::write(const char *data, qint64 size)
 qint64 IPCSocketDescriptorTransport::writeFrame(const char *head, qsizetype headSize,
                                                 const QByteArray &payload)
 {
-    if (!isConnected() || m_closing)
-        return -1;
     const qint64 size = headSize + payload.size();
-    // Below this, copying the payload costs less than keeping a reference.
-    constexpr qsizetype CopiedPayload = 4096;
+    if (Q_UNLIKELY(m_state >= WriteState::Closing))
+        return refusedWrite(size);
     if (!isQuiet()) {
-        if (payload.size() <= CopiedPayload) {
-            char *out = collectSpace(size);
-            std::memcpy(out, head, size_t(headSize));
-            std::memcpy(out + headSize, payload.constData(), size_t(payload.size()));
-        } else {
-            append(head, headSize);
-            queueByReference(payload, 0);
-        }
+        m_queue.appendFrame(head, headSize, payload);
         collected(size);
         return size;
     }
@@ -258,67 +246,26 @@ qint64 IPCSocketDescriptorTransport::writeFrame(const char *head, qsizetype head
                         {const_cast<char *>(payload.constData()), size_t(payload.size())}};
     const qint64 sent = qMax<qint64>(send(vectors, 2), 0);
     m_unreported += sent;
-    if (sent < size && m_brokenCause.isEmpty()) {
+    if (sent < size && m_state != WriteState::Broken) {
         if (sent < headSize)
-            append(head + sent, headSize - sent);
-        const qsizetype payloadSent = qsizetype(qMax<qint64>(sent - headSize, 0));
-        queueByReference(payload, payloadSent);
+            m_queue.append(head + sent, headSize - sent);
+        m_queue.appendReference(payload, qsizetype(qMax<qint64>(sent - headSize, 0)));
     }
     sentAtOnce();
     return size;
 }
 
-void IPCSocketDescriptorTransport::queueByReference(const QByteArray &payload, qsizetype from)
+qint64 IPCSocketDescriptorTransport::refusedWrite(qint64 size) const
 {
-    m_out.push_back({payload, from, payload.size(), false});
-    m_collecting = nullptr; // what is written next goes behind the payload
-    m_outBytes += payload.size() - from;
-}
-
-void IPCSocketDescriptorTransport::append(const char *data, qint64 size)
-{
-    if (size > 0)
-        std::memcpy(collectSpace(size), data, size_t(size));
-}
-
-char *IPCSocketDescriptorTransport::collectSpace(qint64 size)
-{
-    // Every small write passes here: the chunk being filled is at hand,
-    // without a look into the queue.
-    if (Q_UNLIKELY(!m_collecting || m_collectEnd - m_collectAt < size))
-        startChunk(size);
-    char *const space = m_collectAt;
-    m_collectAt += size;
-    m_collecting->end += qsizetype(size);
-    m_outBytes += size;
-    return space;
-}
-
-void IPCSocketDescriptorTransport::startChunk(qint64 size)
-{
-    // Small writes go together into one chunk of our own, allocated once
-    // at its full size: one vector of one sendmsg(2) for all of them.
-    constexpr qsizetype ChunkCapacity = 64 * 1024;
-    Chunk chunk;
-    QByteArray &spare = spareBuffers().chunk;
-    if (size <= ChunkCapacity && spare.size() == ChunkCapacity)
-        chunk.bytes = std::exchange(spare, QByteArray());
-    else
-        chunk.bytes
-                = QByteArray(qMax<qsizetype>(ChunkCapacity, qsizetype(size)), Qt::Uninitialized);
-    chunk.ours = true;
-    m_out.push_back(std::move(chunk));
-    // A deque keeps its elements in place as it grows at either end.
-    m_collecting = &m_out.back();
-    m_collectAt = m_collecting->bytes.data();
-    m_collectEnd = m_collectAt + m_collecting->bytes.size();
+    // Broken: the bytes could never go, as for a write that finds the peer
+    // gone (the end is the read side's to report). Closing or Closed: the
+    // writer is told.
+    return m_state == WriteState::Broken ? qMax<qint64>(size, 0) : -1;
 }
 
 void IPCSocketDescriptorTransport::clearQueue()
 {
-    m_out.clear();
-    m_collecting = nullptr;
-    m_outBytes = 0;
+    m_queue.clear();
     m_collected = 0;
 }
 
@@ -327,7 +274,7 @@ void IPCSocketDescriptorTransport::sentAtOnce()
     // The end of the pass reports what went (when anyone listens): no write
     // notifier armed and disarmed a pass, which costs the event dispatcher
     // a wake-up each time.
-    if (m_unreported > 0 && m_reportsWrites && m_outBytes == 0)
+    if (m_unreported > 0 && m_reportsWrites && m_queue.isEmpty())
         scheduleEndOfPass();
     updateWriteNotifier();
 }
@@ -350,7 +297,9 @@ void IPCSocketDescriptorTransport::endOfPass()
     m_endOfPassDue = false;
     if (m_fd < 0)
         return;
-    if (m_outBytes > 0 && !m_systemFull)
+    // Waiting for room, or Closing (whose rest waits for room too): the
+    // write notifier sends.
+    if (m_state == WriteState::Collecting && !m_queue.isEmpty())
         sendQueued();
     m_quietPass = NoPass;
     if (m_reportsWrites && m_unreported > 0) {
@@ -364,7 +313,7 @@ void IPCSocketDescriptorTransport::endOfPass()
 
 qint64 IPCSocketDescriptorTransport::bytesToWrite() const
 {
-    return m_outBytes;
+    return m_queue.size();
 }
 
 bool IPCSocketDescriptorTransport::flush()
@@ -429,7 +378,7 @@ void IPCSocketDescriptorTransport::close(bool sendPending)
     if (sendPending && isConnected() && bytesToWrite() > 0) {
         flush();
         if (bytesToWrite() > 0 && IPCSocketTransports::hasEventLoop(this)) {
-            m_closing = true;
+            m_state = WriteState::Closing;
             IPCSocketTransports::keepAlive(this);
             updateWriteNotifier();
             return;
@@ -448,7 +397,7 @@ qsizetype IPCSocketDescriptorTransport::prepareBufferTail(qint64 room)
     }
     const qsizetype old = m_in.size();
     if (old == 0 && room > m_in.capacity()) {
-        QByteArray &spare = spareBuffers().input;
+        QByteArray &spare = spareInput();
         if (spare.capacity() >= room)
             m_in = std::move(spare);
     }
@@ -513,7 +462,7 @@ bool IPCSocketDescriptorTransport::readAvailable()
         emit readyRead();
     if (!endCause.isEmpty())
         end(endCause);
-    else if (n <= 0 && !m_brokenCause.isEmpty())
+    else if (n <= 0 && m_state == WriteState::Broken)
         end(m_brokenCause);
     return n > 0;
 }
@@ -547,17 +496,19 @@ qint64 IPCSocketDescriptorTransport::transmit(const iovec *vectors, int count)
     if (n >= 0)
         return n;
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        m_systemFull = true;
+        if (m_state == WriteState::Idle || m_state == WriteState::Collecting)
+            m_state = WriteState::WaitingForRoom;
         return 0;
     }
     // The peer is gone. What it sent before may still be unread: the end is
     // reported by the read side, after those bytes.
     m_brokenCause = systemMessage(errno);
     clearQueue();
-    if (m_closing) {
+    if (m_state == WriteState::Closing) {
         closeDescriptor();
         deleteLater();
     } else {
+        m_state = WriteState::Broken;
         QMetaObject::invokeMethod(
                 this, [this] { readAvailable(); }, Qt::QueuedConnection);
     }
@@ -600,44 +551,27 @@ qint64 IPCSocketDescriptorTransport::sendQueued()
     constexpr int MaximumVectors = 16;
     m_collected = 0;
     qint64 total = 0;
-    while (!m_out.empty() && m_fd >= 0) {
+    while (!m_queue.isEmpty() && m_fd >= 0) {
         iovec vectors[MaximumVectors];
-        int count = 0;
+        iovec *vector = vectors;
         qint64 offered = 0;
-        for (auto chunk = m_out.cbegin(); chunk != m_out.cend() && count < MaximumVectors;
-             ++chunk) {
-            vectors[count].iov_base = const_cast<char *>(chunk->bytes.constData() + chunk->begin);
-            vectors[count].iov_len = size_t(chunk->end - chunk->begin);
-            offered += chunk->end - chunk->begin;
-            ++count;
-        }
+        const int count = m_queue.gather(MaximumVectors, [&](const char *data, qsizetype size) {
+            *vector++ = {const_cast<char *>(data), size_t(size)};
+            offered += size;
+        });
         const qint64 sent = transmit(vectors, count);
         if (sent <= 0)
             break;
         total += sent;
-        m_outBytes -= sent;
-        for (qint64 left = sent; left > 0;) {
-            Chunk &front = m_out.front();
-            const qint64 inFront = front.end - front.begin;
-            if (left < inFront) {
-                front.begin += qsizetype(left);
-                break;
-            }
-            left -= inFront;
-            if (&front == m_collecting)
-                m_collecting = nullptr;
-            // Our own chunk is kept for the next burst: no allocation a pass.
-            if (front.ours && front.bytes.isDetached())
-                spareBuffers().chunk = std::move(front.bytes);
-            m_out.pop_front();
-        }
+        m_queue.advance(sent);
         if (sent < offered)
             break; // the system takes no more now
     }
-    if (m_out.empty())
-        m_systemFull = false;
+    if (m_queue.isEmpty()
+        && (m_state == WriteState::Collecting || m_state == WriteState::WaitingForRoom))
+        m_state = WriteState::Idle;
     m_unreported += total;
-    if (m_closing && bytesToWrite() == 0 && m_fd >= 0) {
+    if (m_state == WriteState::Closing && bytesToWrite() == 0 && m_fd >= 0) {
         closeDescriptor();
         deleteLater();
     }
@@ -674,6 +608,7 @@ void IPCSocketDescriptorTransport::closeDescriptor()
     delete m_writeNotifier;
     m_writeNotifier = nullptr;
     ::close(std::exchange(m_fd, -1));
+    m_state = WriteState::Closed;
     // Nothing queued can go any more: bytesLeftToSend() must not wait for it.
     clearQueue();
 }
@@ -699,7 +634,8 @@ void IPCSocketDescriptorTransport::updateWriteNotifier()
     if (!m_writeNotifier && wanted && m_fd >= 0) {
         m_writeNotifier = new IPCSocketNotifier(m_fd, IPCSocketNotifier::Write, this);
         QObject::connect(m_writeNotifier, &IPCSocketNotifier::activated, this, [this] {
-            m_systemFull = false;
+            if (m_state == WriteState::WaitingForRoom)
+                m_state = WriteState::Collecting;
             flush();
         });
     } else if (m_writeNotifier) {
