@@ -161,18 +161,26 @@ void IPCMessageChannelPrivate::readBatch()
     const auto stillOurs = [&] { return guard && generation == stream; };
     IPCSocketPrivate *const device = IPCSocketPrivate::get(reading);
     const bool announce = device->isBytesAvailableWatched();
-    // Queued since messagesReceived() was last emitted.
+    // Messages and their bytes queued since messagesReceived() was last
+    // emitted.
     qsizetype group = 0;
+    qsizetype groupBytes = 0;
+    const auto groupFull = [&] { return group >= GroupSize || groupBytes >= GroupBytes; };
     // Why the stream cannot go on, once it cannot.
     QString invalid;
+    const auto queue = [&](Kind kind, QByteArray payload) {
+        const qsizetype size = payload.size();
+        if (!queueMessage(kind, std::move(payload), &invalid))
+            return false;
+        ++group;
+        groupBytes += size;
+        return true;
+    };
     // After the reader took bytes: whether to read on.
     const auto take = [&] {
         switch (reader.state()) {
         case IPCMessageFrameReader::State::Message:
-            if (!queueMessage(reader.kind(), reader.takePayload(), &invalid))
-                return false;
-            ++group;
-            return true;
+            return queue(reader.kind(), reader.takePayload());
         case IPCMessageFrameReader::State::Invalid:
             invalid = reader.errorCause();
             return false;
@@ -184,14 +192,15 @@ void IPCMessageChannelPrivate::readBatch()
 
     // No receiver runs between the frames of a group (but those of
     // bytesAvailableChanged()): they are parsed in one go and taken from the
-    // socket at once. A group is at most GroupSize messages, so that a
-    // receiver takes them while they are still in the processor's cache: a
-    // whole read of small messages held at once costs more than the signals
-    // it saves.
+    // socket at once. A group is at most GroupSize messages or GroupBytes,
+    // so that a receiver takes them while they are still in the processor's
+    // cache: a whole read of small messages held at once costs more than
+    // the signals it saves, and large ones held wait for their memory.
     bool going = take();
     while (going) {
-        if (group >= GroupSize) {
+        if (groupFull()) {
             group = 0;
+            groupBytes = 0;
             emit q->messagesReceived();
             if (!stillOurs())
                 return;
@@ -200,18 +209,15 @@ void IPCMessageChannelPrivate::readBatch()
             const char *const data = buffered.data();
             const qsizetype size = buffered.size();
             qsizetype taken = 0;
-            while (going && taken < size && group < GroupSize) {
+            while (going && taken < size && !groupFull()) {
                 // Whole frames straight from the buffer, the rest by feed().
-                taken += reader.takeWholeFrames(
-                        data + taken, size - taken, GroupSize - group,
-                        [&](Kind kind, QByteArray payload) {
-                            if (!queueMessage(kind, std::move(payload), &invalid))
-                                return false;
-                            ++group;
-                            return true;
-                        });
+                taken += reader.takeWholeFrames(data + taken, size - taken, GroupSize - group,
+                                                [&](Kind kind, QByteArray payload) {
+                                                    return queue(kind, std::move(payload))
+                                                           && !groupFull();
+                                                });
                 going = invalid.isEmpty();
-                if (!going || taken == size || group >= GroupSize)
+                if (!going || taken == size || groupFull())
                     break;
                 taken += reader.feed(data + taken, size - taken);
                 going = take();

@@ -21,8 +21,9 @@ class IPCMessageChannelPrivate;
 // Messages come one a signal (textMessageReceived(), binaryMessageReceived()),
 // or, while something is connected to messagesReceived(), many at a time:
 // then each read's whole messages wait in the channel, messagesReceived()
-// is emitted once (every 64 messages), and receiveMessage() takes them, as QUdpSocket's
-// receiveDatagram() does (no signal a message: what many small ones cost).
+// is emitted once (every 64 messages or 64 KiB), and receiveMessage() takes
+// them, as QUdpSocket's receiveDatagram() does (no signal a message: what
+// many small ones cost).
 class IPCSOCKET_EXPORT IPCMessageChannel : public QObject
 {
     Q_OBJECT
@@ -59,8 +60,8 @@ Q_SIGNALS:
     void textMessageReceived(const QString &message);
     void binaryMessageReceived(const QByteArray &message);
     // Whole messages arrived and wait for receiveMessage(): emitted once a
-    // read (for every 64 messages of a long one). While it has a receiver,
-    // the two signals above are not emitted.
+    // read (for every 64 messages or 64 KiB of a long one). While it has a
+    // receiver, the two signals above are not emitted.
     void messagesReceived();
     void error(int errorNumber, const QString &message);
 

@@ -28,8 +28,10 @@ public:
     static constexpr qint64 MaximumFrameLength = 0xFFFFFFFFll;
     // Texts up to this size are encoded right behind their header.
     static constexpr qint64 CoalesceLimit = 64 * 1024;
-    // Messages a messagesReceived() at most (see readBatch()).
+    // Messages, and their bytes, a messagesReceived() at most (see
+    // readBatch()).
     static constexpr qsizetype GroupSize = 64;
+    static constexpr qsizetype GroupBytes = 64 * 1024;
 
     explicit IPCMessageChannelPrivate(IPCMessageChannel *q) : q_ptr(q)
     {

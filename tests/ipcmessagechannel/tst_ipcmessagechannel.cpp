@@ -18,6 +18,7 @@
 
 #include <cerrno>
 #include <memory>
+#include <numeric>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -353,6 +354,7 @@ private Q_SLOTS:
     void pendingMessagesWait();
     void takingFewerThanArrive();
     void largeMessagesInBatches();
+    void groupsEndAt64KiB();
     void deleteInsideBatch_data();
     void deleteInsideBatch();
 
@@ -1360,6 +1362,40 @@ void tst_IPCMessageChannel::largeMessagesInBatches()
 #endif
     QVERIFY(record.batches <= 2);
     QVERIFY2(record.channelErrors.isEmpty(), qPrintable(record.channelErrors.join(u'\n')));
+}
+
+void tst_IPCMessageChannel::groupsEndAt64KiB()
+{
+    // Three messages of 40 KiB in one read: a group ends once it holds
+    // 64 KiB, so that large messages are not held back for the rest of a
+    // read (nor their memory kept meanwhile).
+    IPCSocket socket;
+    RawClient client;
+    acceptRaw(socket, client);
+    IPCMessageChannel channel(&socket);
+    QList<QList<qsizetype>> batches;
+    connect(&channel, &IPCMessageChannel::messagesReceived, this, [&] {
+        QList<qsizetype> sizes;
+        while (channel.hasPendingMessages())
+            sizes.append(channel.receiveMessage().data().size());
+        batches.append(sizes);
+    });
+    constexpr qsizetype Size = 40 * 1024;
+    const QByteArray payload = binaryOfSize(Size);
+    QVERIFY(client.send(frame(0x02, payload) + frame(0x02, payload) + frame(0x02, payload)));
+    QTRY_COMPARE_WITH_TIMEOUT(std::accumulate(batches.cbegin(), batches.cend(), qsizetype(0),
+                                              [](qsizetype n, const QList<qsizetype> &batch) {
+                                                  return n + batch.size();
+                                              }),
+                              qsizetype(3), Timeout);
+    for (const QList<qsizetype> &batch : std::as_const(batches)) {
+        qsizetype before = 0;
+        for (qsizetype i = 0; i + 1 < batch.size(); ++i)
+            before += batch.at(i);
+        QVERIFY2(before < 64 * 1024,
+                 qPrintable(QStringLiteral("a batch of %1 messages").arg(batch.size())));
+    }
+    QVERIFY(batches.size() >= 2);
 }
 
 void tst_IPCMessageChannel::deleteInsideBatch_data()
