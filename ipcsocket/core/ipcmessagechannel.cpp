@@ -67,22 +67,9 @@ void IPCMessageChannelPrivate::readFrames()
         readBatch();
         return;
     }
-    IPCSocket *const reading = socket;
-    if (!reading)
+    if (!socket)
         return;
-    // A receiver may delete the channel or the socket, close the socket or
-    // set another one; then this stream is no longer ours to read. Each of
-    // the last three passes resetReader() (destroyed(), aboutToClose(),
-    // detach()), which starts a new generation.
-    const QPointer<IPCMessageChannel> guard(q);
-    const quint64 stream = generation;
-    const auto stillOurs = [&] { return guard && generation == stream; };
-    IPCSocketPrivate *const device = IPCSocketPrivate::get(reading);
-    // Bytes taken in place are announced as read() announces them, once a
-    // frame; but only when someone listens (asking costs less than
-    // emitting a signal a message).
-    const bool announce = device->isBytesAvailableWatched();
-
+    const ReadPass pass(this);
     // Only what has arrived is read: a large message fills its payload
     // over many calls, and the event loop runs between them. Whether the
     // stream is still ours is asked after whatever may have run receivers,
@@ -90,7 +77,7 @@ void IPCMessageChannelPrivate::readFrames()
     for (;;) {
         switch (reader.state()) {
         case IPCMessageFrameReader::State::Message:
-            if (!deliver() || !stillOurs())
+            if (!deliver() || !pass.stillOurs())
                 return;
             continue;
         case IPCMessageFrameReader::State::Invalid:
@@ -101,33 +88,52 @@ void IPCMessageChannelPrivate::readFrames()
         }
         // Every whole frame of what one read brought, parsed where it lies
         // (taken before its message is delivered: the receivers may read).
-        if (const QByteArrayView buffered = device->readBuffer(); !buffered.isEmpty()) {
-            device->consume(reader.feed(buffered.data(), buffered.size()));
-            if (announce) {
-                emit reading->bytesAvailableChanged();
-                if (!stillOurs())
-                    return;
-            }
+        if (const QByteArrayView buffered = pass.device->readBuffer(); !buffered.isEmpty()) {
+            pass.device->consume(reader.feed(buffered.data(), buffered.size()));
+            if (!pass.announceRead())
+                return;
             continue;
         }
-        if (reading->bytesAvailable() <= 0)
+        if (!readIntoReader(pass))
             return;
-        // The rest of a large payload comes straight from the system into
-        // the message; a header through the socket's own buffer.
-        qsizetype room = 0;
-        if (char *space = reader.payloadSpace(&room)) {
-            const qint64 n = reading->read(space, room);
-            if (n <= 0 || !stillOurs())
-                return;
-            reader.payloadWritten(qsizetype(n));
-        } else {
-            char header[HeaderSize];
-            const qint64 n = reading->read(header, reader.headerBytesWanted());
-            if (n <= 0 || !stillOurs())
-                return;
-            reader.feed(header, qsizetype(n));
-        }
     }
+}
+
+IPCMessageChannelPrivate::ReadPass::ReadPass(IPCMessageChannelPrivate *channel)
+    : channel(channel), guard(channel->q_ptr), stream(channel->generation),
+      reading(channel->socket), device(IPCSocketPrivate::get(reading)),
+      announce(device->isBytesAvailableWatched())
+{ }
+
+bool IPCMessageChannelPrivate::ReadPass::announceRead() const
+{
+    if (!announce)
+        return true;
+    emit reading->bytesAvailableChanged();
+    return stillOurs();
+}
+
+bool IPCMessageChannelPrivate::readIntoReader(const ReadPass &pass)
+{
+    if (pass.reading->bytesAvailable() <= 0)
+        return false;
+    // The rest of a large payload comes straight from the system into the
+    // message; a header through the socket's own buffer. read() announces
+    // what it took: the reader is touched only if the stream is still ours.
+    qsizetype room = 0;
+    if (char *space = reader.payloadSpace(&room)) {
+        const qint64 n = pass.reading->read(space, room);
+        if (n <= 0 || !pass.stillOurs())
+            return false;
+        reader.payloadWritten(qsizetype(n));
+    } else {
+        char header[HeaderSize];
+        const qint64 n = pass.reading->read(header, reader.headerBytesWanted());
+        if (n <= 0 || !pass.stillOurs())
+            return false;
+        reader.feed(header, qsizetype(n));
+    }
+    return true;
 }
 
 bool IPCMessageChannelPrivate::deliver()
@@ -153,14 +159,9 @@ bool IPCMessageChannelPrivate::deliver()
 void IPCMessageChannelPrivate::readBatch()
 {
     Q_Q(IPCMessageChannel);
-    IPCSocket *const reading = socket;
-    if (!reading)
+    if (!socket)
         return;
-    const QPointer<IPCMessageChannel> guard(q);
-    const quint64 stream = generation;
-    const auto stillOurs = [&] { return guard && generation == stream; };
-    IPCSocketPrivate *const device = IPCSocketPrivate::get(reading);
-    const bool announce = device->isBytesAvailableWatched();
+    const ReadPass pass(this);
     // Messages and their bytes queued since messagesReceived() was last
     // emitted.
     qsizetype group = 0;
@@ -202,10 +203,10 @@ void IPCMessageChannelPrivate::readBatch()
             group = 0;
             groupBytes = 0;
             emit q->messagesReceived();
-            if (!stillOurs())
+            if (!pass.stillOurs())
                 return;
         }
-        if (const QByteArrayView buffered = device->readBuffer(); !buffered.isEmpty()) {
+        if (const QByteArrayView buffered = pass.device->readBuffer(); !buffered.isEmpty()) {
             const char *const data = buffered.data();
             const qsizetype size = buffered.size();
             qsizetype taken = 0;
@@ -222,37 +223,20 @@ void IPCMessageChannelPrivate::readBatch()
                 taken += reader.feed(data + taken, size - taken);
                 going = take();
             }
-            device->consume(taken);
-            if (announce) {
-                emit reading->bytesAvailableChanged();
-                if (!stillOurs())
-                    return;
-            }
+            pass.device->consume(taken);
+            if (!pass.announceRead())
+                return;
             continue;
         }
-        if (reading->bytesAvailable() <= 0)
-            break;
-        qsizetype room = 0;
-        qint64 n = 0;
-        if (char *space = reader.payloadSpace(&room)) {
-            n = reading->read(space, room);
-            if (n > 0)
-                reader.payloadWritten(qsizetype(n));
-        } else {
-            char header[HeaderSize];
-            n = reading->read(header, reader.headerBytesWanted());
-            if (n > 0)
-                reader.feed(header, qsizetype(n));
-        }
-        if (n <= 0 || !stillOurs())
+        if (!readIntoReader(pass))
             break;
         going = take();
     }
 
     // The messages before a bad frame are told of before its error.
-    if (group > 0 && guard && hasPending())
+    if (group > 0 && pass.guard && hasPending())
         emit q->messagesReceived();
-    if (!invalid.isEmpty() && stillOurs())
+    if (!invalid.isEmpty() && pass.stillOurs())
         failProtocol(invalid);
 }
 

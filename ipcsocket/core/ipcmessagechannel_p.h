@@ -11,6 +11,8 @@
 #include "ipcmessagechannel.h"
 #include "ipcmessageframereader_p.h"
 
+class IPCSocketPrivate;
+
 #include <QtCore/qbytearray.h>
 #include <QtCore/qpointer.h>
 
@@ -44,8 +46,32 @@ public:
     // Forgets the frame being read: a new connection starts a new stream.
     void resetReader();
 
+    // One pass of reading the socket. A receiver may delete the channel or
+    // the socket, close the socket or set another one; then the stream is
+    // no longer ours to read. Each of the last three passes resetReader()
+    // (destroyed(), aboutToClose(), detach()), which starts a generation.
+    struct ReadPass
+    {
+        explicit ReadPass(IPCMessageChannelPrivate *channel);
+        bool stillOurs() const { return guard && channel->generation == stream; }
+        // Bytes taken in place are announced as read() announces them, but
+        // only when someone listens (asking costs less than emitting a
+        // signal a message): whether the stream is still ours after.
+        bool announceRead() const;
+
+        IPCMessageChannelPrivate *const channel;
+        const QPointer<IPCMessageChannel> guard;
+        const quint64 stream;
+        IPCSocket *const reading;
+        IPCSocketPrivate *const device;
+        const bool announce;
+    };
+
     // Reads what the socket holds, delivering each whole message.
     void readFrames();
+    // What is not in the socket's buffer, through read(): false when
+    // nothing came or the stream is no longer ours.
+    bool readIntoReader(const ReadPass &pass);
     // Delivers the message the reader holds; false if it was rejected.
     bool deliver();
     // readFrames() while messagesReceived() has a receiver: every whole

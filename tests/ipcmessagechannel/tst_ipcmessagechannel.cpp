@@ -357,6 +357,8 @@ private Q_SLOTS:
     void groupsEndAt64KiB();
     void deleteInsideBatch_data();
     void deleteInsideBatch();
+    void socketReceiversActInsideABatchRead_data();
+    void socketReceiversActInsideABatchRead();
 
 private:
     QString socketPath(const QString &name = QStringLiteral("m.sock")) const
@@ -1440,6 +1442,54 @@ void tst_IPCMessageChannel::deleteInsideBatch()
         QCOMPARE(channel->pendingMessageCount(), 1);
         QVERIFY(!socket->isConnected());
     }
+}
+
+void tst_IPCMessageChannel::socketReceiversActInsideABatchRead_data()
+{
+    QTest::addColumn<bool>("deleteChannel");
+    QTest::addColumn<int>("when");
+    // Some of these announcements come from the channel's own loop, some
+    // from inside the socket's read() of the payload's rest.
+    for (int when = 1; when <= 8; ++when) {
+        QTest::addRow("close the socket at %d", when) << false << when;
+        QTest::addRow("delete the channel at %d", when) << true << when;
+    }
+}
+
+void tst_IPCMessageChannel::socketReceiversActInsideABatchRead()
+{
+    // A large message read in batches comes in many reads, each announced
+    // by the socket's bytesAvailableChanged(); what a receiver does there
+    // ends the read (AddressSanitizer shows a reader touched after its
+    // channel was deleted).
+    QFETCH(bool, deleteChannel);
+    QFETCH(int, when);
+    IPCSocket a, b;
+    connectPair(a, b);
+    IPCMessageChannel sender(&a);
+    auto *channel = new IPCMessageChannel(&b);
+    QPointer<IPCMessageChannel> guard(channel);
+    const auto scope = qScopeGuard([&] { delete guard.data(); });
+    int batches = 0;
+    connect(channel, &IPCMessageChannel::messagesReceived, this, [&] { ++batches; });
+    int announced = 0;
+    connect(&b, &IPCSocket::bytesAvailableChanged, this, [&] {
+        if (++announced != when)
+            return;
+        if (deleteChannel)
+            delete guard.data();
+        else
+            b.close();
+    });
+    QCOMPARE(sender.sendBinaryMessage(binaryOfSize(4 * MiB)), 4 * MiB);
+    QTRY_VERIFY_WITH_TIMEOUT(announced >= when || batches > 0, LongTimeout);
+    if (announced < when)
+        QSKIP("The message came in fewer reads than that: nothing to act in");
+    QTest::qWait(20);
+    QCOMPARE(batches, 0);
+    QCOMPARE(guard.isNull(), deleteChannel);
+    if (!deleteChannel)
+        QVERIFY(!channel->hasPendingMessages());
 }
 
 QTEST_GUILESS_MAIN(tst_IPCMessageChannel)
