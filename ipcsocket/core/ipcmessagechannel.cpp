@@ -70,6 +70,10 @@ void IPCMessageChannelPrivate::readFrames()
     if (!socket)
         return;
     const ReadPass pass(this);
+    // Messages left waiting by a receiver of messagesReceived() that has
+    // gone come first, as signals: in order with what follows.
+    if (!deliverPending(pass))
+        return;
     // Only what has arrived is read: a large message fills its payload
     // over many calls, and the event loop runs between them. Whether the
     // stream is still ours is asked after whatever may have run receivers,
@@ -147,8 +151,9 @@ bool IPCMessageChannelPrivate::deliver()
     }
     const std::optional<QString> text = IPCMessageFrameReader::decodeText(message);
     if (!text) {
-        failProtocol(QStringLiteral("a text message of %1 bytes is not valid UTF-8")
-                             .arg(message.size()));
+        reader.fail(QStringLiteral("a text message of %1 bytes is not valid UTF-8")
+                            .arg(message.size()));
+        failProtocol(reader.errorCause());
         return false;
     }
     message = QByteArray(); // not kept alive next to its text while receivers run
@@ -224,8 +229,10 @@ void IPCMessageChannelPrivate::readBatch()
                 going = take();
             }
             pass.device->consume(taken);
+            // When the stream is no longer ours, the messages taken from it
+            // are still told of (below).
             if (!pass.announceRead())
-                return;
+                break;
             continue;
         }
         if (!readIntoReader(pass))
@@ -248,11 +255,31 @@ bool IPCMessageChannelPrivate::queueMessage(Kind kind, QByteArray payload, QStri
     }
     std::optional<QString> text = IPCMessageFrameReader::decodeText(payload);
     if (!text) {
-        *cause = QStringLiteral("a text message of %1 bytes is not valid UTF-8")
-                         .arg(payload.size());
+        // The reader stops too: a pass that runs inside a receiver of the
+        // messages before it (a nested event loop) reads nothing behind it.
+        reader.fail(QStringLiteral("a text message of %1 bytes is not valid UTF-8")
+                            .arg(payload.size()));
+        *cause = reader.errorCause();
         return false;
     }
     appendPending(*std::move(text));
+    return true;
+}
+
+bool IPCMessageChannelPrivate::deliverPending(const ReadPass &pass)
+{
+    Q_Q(IPCMessageChannel);
+    while (hasPending()) {
+        IPCMessage message = std::move(pending[pendingFront++]);
+        if (!hasPending())
+            clearPending();
+        if (message.isText())
+            emit q->textMessageReceived(std::move(message).text());
+        else
+            emit q->binaryMessageReceived(std::move(message).data());
+        if (!pass.stillOurs())
+            return false;
+    }
     return true;
 }
 
@@ -261,8 +288,11 @@ void IPCMessageChannelPrivate::onReadChannelFinished()
     Q_Q(IPCMessageChannel);
     const QPointer<IPCMessageChannel> guard(q);
     const QPointer<IPCSocket> reading = socket;
+    const quint64 stream = generation;
     readFrames();
-    if (!guard || !reading || socket != reading || !reader.isInsideFrame())
+    // A receiver may have started another stream meanwhile (a new
+    // connection of the same socket): its frame is not this one's cut.
+    if (!guard || !reading || generation != stream || !reader.isInsideFrame())
         return;
     const QString message = QStringLiteral("Protocol error on '%1': %2; the message is dropped")
                                     .arg(reading->path(), reader.describeCut());

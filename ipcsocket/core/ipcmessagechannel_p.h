@@ -79,6 +79,9 @@ public:
     void readBatch();
     // Queues a message; false (and *cause) if it was rejected.
     bool queueMessage(Kind kind, QByteArray payload, QString *cause);
+    // Emits the waiting messages one a signal: false if the stream is no
+    // longer ours after a receiver.
+    bool deliverPending(const ReadPass &pass);
     void onReadChannelFinished();
 
     // Error 110: closes the connection, then reports cause.
@@ -107,7 +110,11 @@ public:
     bool hasPending() const { return pendingFront < pending.size(); }
     void clearPending()
     {
-        pending.clear();
+        // The room of a backlog goes with it; a group's stays.
+        if (pending.capacity() > std::size_t(4 * GroupSize))
+            std::vector<IPCMessage>().swap(pending);
+        else
+            pending.clear();
         pendingFront = 0;
     }
     template<typename Value>

@@ -80,6 +80,13 @@ public:
     QByteArray takePayload();
 
     QString errorCause() const { return m_error; }
+    // Makes the stream invalid for a cause found beyond the frame format
+    // (a text that is not UTF-8): nothing more is read from it.
+    void fail(const QString &cause)
+    {
+        m_error = cause;
+        m_state = State::Invalid;
+    }
     // Whether a frame has begun and is not whole (for the stream's end).
     bool isInsideFrame() const { return m_headerFilled > 0 && m_state == State::NeedMore; }
     // Why a stream that ends now is cut.

@@ -353,6 +353,9 @@ private Q_SLOTS:
     void batchesOfSmallMessages();
     void pendingMessagesWait();
     void takingFewerThanArrive();
+    void waitingMessagesComeFirstAsSignals();
+    void messagesTakenBeforeACloseAreToldOf();
+    void nestedReadStopsAtABadText();
     void largeMessagesInBatches();
     void groupsEndAt64KiB();
     void deleteInsideBatch_data();
@@ -1336,6 +1339,87 @@ void tst_IPCMessageChannel::takingFewerThanArrive()
     while (receiver.hasPendingMessages())
         taken.append(receiver.receiveMessage().text());
     QCOMPARE(taken, expected);
+}
+
+void tst_IPCMessageChannel::waitingMessagesComeFirstAsSignals()
+{
+    // Left waiting, then the receiver of messagesReceived() goes: the
+    // waiting ones come as signals before the next, in order.
+    IPCSocket a, b;
+    connectPair(a, b);
+    IPCMessageChannel sender(&a), receiver(&b);
+    const QMetaObject::Connection batch
+            = connect(&receiver, &IPCMessageChannel::messagesReceived, this, [] {});
+    QStringList got;
+    connect(&receiver, &IPCMessageChannel::textMessageReceived, this,
+            [&](const QString &text) { got.append(text); });
+    connect(&receiver, &IPCMessageChannel::binaryMessageReceived, this,
+            [&](const QByteArray &bytes) { got.append(QString::fromLatin1(bytes)); });
+    QVERIFY(sender.sendTextMessage(QStringLiteral("one")) > 0);
+    QVERIFY(sender.sendBinaryMessage(QByteArray("two")) > 0);
+    QTRY_COMPARE_WITH_TIMEOUT(receiver.pendingMessageCount(), 2, Timeout);
+    disconnect(batch);
+    QVERIFY(sender.sendTextMessage(QStringLiteral("three")) > 0);
+    QTRY_COMPARE_WITH_TIMEOUT(got.size(), 3, Timeout);
+    QCOMPARE(got,
+             QStringList({QStringLiteral("one"), QStringLiteral("two"), QStringLiteral("three")}));
+    QVERIFY(!receiver.hasPendingMessages());
+}
+
+void tst_IPCMessageChannel::messagesTakenBeforeACloseAreToldOf()
+{
+    // A receiver of the socket's bytesAvailableChanged() closes it right
+    // after the channel took a read's messages: they were whole, they wait,
+    // and messagesReceived() says so.
+    IPCSocket socket;
+    RawClient client;
+    acceptRaw(socket, client);
+    IPCMessageChannel channel(&socket);
+    QStringList taken;
+    connect(&channel, &IPCMessageChannel::messagesReceived, this, [&] {
+        while (channel.hasPendingMessages())
+            taken.append(channel.receiveMessage().text());
+    });
+    connect(&socket, &IPCSocket::bytesAvailableChanged, this, [&] {
+        if (socket.isConnected())
+            socket.close();
+    });
+    QVERIFY(client.send(frame(0x01, "a") + frame(0x01, "b") + frame(0x01, "c")));
+    QTRY_VERIFY_WITH_TIMEOUT(!socket.isConnected(), Timeout);
+    QTest::qWait(20);
+    // None left waiting untold (where the transport reads a header at a
+    // time, the close may come before the first message was taken).
+    QVERIFY2(!channel.hasPendingMessages(), "messages taken from the stream were never told of");
+    QCOMPARE(taken, QStringList({QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")})
+                            .mid(0, taken.size()));
+}
+
+void tst_IPCMessageChannel::nestedReadStopsAtABadText()
+{
+    // A receiver of the messages before a bad text runs a nested read: it
+    // reads nothing behind the bad frame, and 110 comes once.
+    IPCSocket socket;
+    RawClient client;
+    acceptRaw(socket, client);
+    IPCMessageChannel channel(&socket);
+    QStringList taken;
+    int errors = 0;
+    int calls = 0;
+    connect(&channel, &IPCMessageChannel::error, this, [&] { ++errors; });
+    connect(&channel, &IPCMessageChannel::messagesReceived, this, [&] {
+        while (channel.hasPendingMessages())
+            taken.append(channel.receiveMessage().text());
+        if (++calls == 1 && socket.isConnected()) {
+            QVERIFY(client.send(frame(0x01, "more")));
+            socket.waitForReadyRead(1000);
+        }
+    });
+    QVERIFY(client.send(frame(0x01, "good") + frame(0x01, "\xff") + frame(0x01, "after")));
+    QTRY_COMPARE_WITH_TIMEOUT(errors, 1, Timeout);
+    QTest::qWait(50);
+    QCOMPARE(taken, QStringList({QStringLiteral("good")}));
+    QCOMPARE(errors, 1);
+    QVERIFY(!socket.isConnected());
 }
 
 void tst_IPCMessageChannel::largeMessagesInBatches()
