@@ -34,7 +34,10 @@ trap 'wineserver -k 2>/dev/null || true' EXIT
 
 # Every program and the project's DLL in one folder, where Windows looks
 # for a program's DLLs first (Qt's and MinGW's are found through WINEPATH).
+# Qt's toolchain file names the MinGW toolchain file of the clone that built
+# that Qt; the cached Qt outlives the clone, so this clone's is named here.
 "$QT_WIN/bin/qt-cmake" -S . -B "$tree" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DQT_CHAINLOAD_TOOLCHAIN_FILE="$PWD/scripts/windows/mingw-toolchain.cmake" \
     "${options[@]}" -DIPCSOCKET_BUILD_QML=OFF -DIPCSOCKET_BUILD_BENCH=OFF \
     -DCMAKE_RUNTIME_OUTPUT_DIRECTORY="$PWD/$tree/bin" \
     -DCMAKE_CROSSCOMPILING_EMULATOR="$PWD/scripts/windows/wine-run.sh"
