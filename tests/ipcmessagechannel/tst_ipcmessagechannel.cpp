@@ -1557,9 +1557,11 @@ void tst_IPCMessageChannel::socketReceiversActInsideABatchRead()
     int batches = 0;
     connect(channel, &IPCMessageChannel::messagesReceived, this, [&] { ++batches; });
     int announced = 0;
+    int batchesBefore = -1;
     connect(&b, &IPCSocket::bytesAvailableChanged, this, [&] {
         if (++announced != when)
             return;
+        batchesBefore = batches;
         if (deleteChannel)
             delete guard.data();
         else
@@ -1567,8 +1569,9 @@ void tst_IPCMessageChannel::socketReceiversActInsideABatchRead()
     });
     QCOMPARE(sender.sendBinaryMessage(binaryOfSize(4 * MiB)), 4 * MiB);
     QTRY_VERIFY_WITH_TIMEOUT(announced >= when || batches > 0, LongTimeout);
-    if (announced < when)
-        QSKIP("The message came in fewer reads than that: nothing to act in");
+    // Under Wine the whole message comes in one read or two.
+    if (announced < when || batchesBefore != 0)
+        QSKIP("The message was whole before that announcement: nothing to act in");
     QTest::qWait(20);
     QCOMPARE(batches, 0);
     QCOMPARE(guard.isNull(), deleteChannel);
